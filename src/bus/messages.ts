@@ -1,0 +1,181 @@
+/**
+ * What travels on the bus, as discriminated unions (one per subject family). Each message is
+ * validated by the `parse*` functions at the receiving edge; anything else is dropped and
+ * logged by the caller, never thrown into the media path.
+ */
+
+/** One publisher's stream, as the signaler learned it from the handshake server. */
+export interface StreamInfo {
+  /** `streamKey(streamId)`: safe for subjects and paths. */
+  readonly key: string;
+  /** Base (unhashed) stream id, as the publisher chose it. */
+  readonly streamId: string;
+  /** The id on the socket (base[0:44] + hash6 when a password is active). */
+  readonly wireId: string;
+  /** The publisher's peer id (server UUID, or `from` in the fan-out dialect). */
+  readonly uuid: string;
+  readonly label?: string;
+}
+
+export const SignalingState = { connected: "connected", disconnected: "disconnected" } as const;
+export type SignalingState = (typeof SignalingState)[keyof typeof SignalingState];
+
+export type RosterEvent =
+  | { readonly type: "joined"; readonly stream: StreamInfo }
+  | { readonly type: "left"; readonly key: string; readonly uuid: string; readonly reason: string }
+  | { readonly type: "signaling"; readonly state: SignalingState; readonly reconnects: number }
+  /** Reply to `roster.get`, and published after every (re)connect of the signaler. */
+  | { readonly type: "snapshot"; readonly streams: readonly StreamInfo[]; readonly signaling: SignalingState };
+
+/** Why a worker's connection ended: decides whether the supervisor restarts it. */
+export const EndReason = {
+  /** Publisher said `bye` (data channel or socket). The stream left. */
+  bye: "bye",
+  /** Peer connection failed/closed or no media for the inactivity timeout. The stream left. */
+  peerLost: "peer-lost",
+  /** The same stream id reappeared under another peer: this connection is obsolete. */
+  superseded: "superseded",
+  /** Stopped by the supervisor (shutdown, filter change, pause). */
+  stopped: "stopped",
+  /** `--max-duration` reached. */
+  maxDuration: "max-duration",
+  /** Another worker already records this stream. */
+  duplicate: "duplicate",
+  /** Unrecoverable error (config, disk gone, …). The supervisor may retry with backoff. */
+  error: "error",
+} as const;
+export type EndReason = (typeof EndReason)[keyof typeof EndReason];
+
+/** A stream "left" for these reasons; the others end the worker while the stream stays. */
+export const LEAVING_REASONS: ReadonlySet<EndReason> = new Set([EndReason.bye, EndReason.peerLost]);
+
+export type ToWorker =
+  /** A handshake message from the publisher, as received from the server (maybe encrypted). */
+  | { readonly type: "peer"; readonly uuid: string; readonly payload: Record<string, unknown> }
+  /** The signaler (re)connected: say `ready` again if still waiting for an offer. */
+  | { readonly type: "hello" }
+  | { readonly type: "stop"; readonly reason: EndReason };
+
+export type FromWorker =
+  /** Subscribed and waiting: the signaler may `play` now. `instance` is unique per process. */
+  | { readonly type: "ready"; readonly key: string; readonly instance: string }
+  /** Send this handshake message to peer `uuid` through the server (already encrypted). */
+  | { readonly type: "peer"; readonly uuid: string; readonly payload: Record<string, unknown> }
+  | { readonly type: "connected"; readonly key: string; readonly instance: string; readonly uuid: string }
+  | { readonly type: "ended"; readonly key: string; readonly instance: string; readonly uuid?: string; readonly reason: EndReason };
+
+export const WorkerState = {
+  starting: "starting",
+  waiting: "waiting",
+  connecting: "connecting",
+  recording: "recording",
+  stalled: "stalled",
+  diskError: "disk-error",
+  ending: "ending",
+} as const;
+export type WorkerState = (typeof WorkerState)[keyof typeof WorkerState];
+
+/** Published on `status` about once a second. */
+export interface Heartbeat {
+  readonly type: "heartbeat";
+  readonly key: string;
+  readonly instance: string;
+  readonly state: WorkerState;
+  readonly uuid?: string;
+  readonly label?: string;
+  readonly videoCodec?: string;
+  readonly audioCodec?: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly bitrateKbps: number;
+  readonly bytesWritten: number;
+  readonly framesWritten: number;
+  readonly segments: number;
+  readonly file?: string;
+  readonly durationSec: number;
+  /** Wall-clock ms of the last media packet. */
+  readonly lastMediaAt?: number;
+  readonly packetsLost: number;
+  readonly nacks: number;
+  readonly plis: number;
+  readonly error?: string;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isStr = (v: unknown, max = 4096): v is string => typeof v === "string" && v.length > 0 && v.length <= max;
+const END_REASONS = new Set<string>(Object.values(EndReason));
+const isReason = (v: unknown): v is EndReason => typeof v === "string" && END_REASONS.has(v);
+
+export function parseStreamInfo(v: unknown): StreamInfo | undefined {
+  if (!isObj(v) || !isStr(v.key, 128) || !isStr(v.streamId) || !isStr(v.wireId) || !isStr(v.uuid, 256)) return undefined;
+  if (v.label !== undefined && typeof v.label !== "string") return undefined;
+  return { key: v.key, streamId: v.streamId, wireId: v.wireId, uuid: v.uuid, ...(v.label !== undefined ? { label: v.label as string } : {}) };
+}
+
+export function parseRosterEvent(v: unknown): RosterEvent | undefined {
+  if (!isObj(v)) return undefined;
+  switch (v.type) {
+    case "joined": {
+      const stream = parseStreamInfo(v.stream);
+      return stream && { type: "joined", stream };
+    }
+    case "left":
+      return isStr(v.key, 128) && isStr(v.uuid, 256) && typeof v.reason === "string"
+        ? { type: "left", key: v.key, uuid: v.uuid, reason: v.reason }
+        : undefined;
+    case "signaling":
+      return (v.state === "connected" || v.state === "disconnected") && typeof v.reconnects === "number"
+        ? { type: "signaling", state: v.state, reconnects: v.reconnects }
+        : undefined;
+    case "snapshot": {
+      if (!Array.isArray(v.streams) || (v.signaling !== "connected" && v.signaling !== "disconnected")) return undefined;
+      const streams = v.streams.map(parseStreamInfo);
+      if (streams.some((s) => s === undefined)) return undefined;
+      return { type: "snapshot", streams: streams as StreamInfo[], signaling: v.signaling };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function parseToWorker(v: unknown): ToWorker | undefined {
+  if (!isObj(v)) return undefined;
+  switch (v.type) {
+    case "peer":
+      return isStr(v.uuid, 256) && isObj(v.payload) ? { type: "peer", uuid: v.uuid, payload: v.payload } : undefined;
+    case "hello":
+      return { type: "hello" };
+    case "stop":
+      return isReason(v.reason) ? { type: "stop", reason: v.reason } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function parseFromWorker(v: unknown): FromWorker | undefined {
+  if (!isObj(v)) return undefined;
+  switch (v.type) {
+    case "ready":
+      return isStr(v.key, 128) && isStr(v.instance, 128) ? { type: "ready", key: v.key, instance: v.instance } : undefined;
+    case "peer":
+      return isStr(v.uuid, 256) && isObj(v.payload) ? { type: "peer", uuid: v.uuid, payload: v.payload } : undefined;
+    case "connected":
+      return isStr(v.key, 128) && isStr(v.instance, 128) && isStr(v.uuid, 256)
+        ? { type: "connected", key: v.key, instance: v.instance, uuid: v.uuid }
+        : undefined;
+    case "ended":
+      return isStr(v.key, 128) && isStr(v.instance, 128) && isReason(v.reason) && (v.uuid === undefined || isStr(v.uuid, 256))
+        ? { type: "ended", key: v.key, instance: v.instance, reason: v.reason, ...(v.uuid !== undefined ? { uuid: v.uuid as string } : {}) }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function parseHeartbeat(v: unknown): Heartbeat | undefined {
+  if (!isObj(v) || v.type !== "heartbeat" || !isStr(v.key, 128) || !isStr(v.instance, 128) || typeof v.state !== "string") return undefined;
+  for (const n of ["bitrateKbps", "bytesWritten", "framesWritten", "segments", "durationSec", "packetsLost", "nacks", "plis"]) {
+    if (typeof v[n] !== "number") return undefined;
+  }
+  return v as unknown as Heartbeat;
+}

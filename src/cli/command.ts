@@ -1,0 +1,16 @@
+/** One `room-recorder <name>` subcommand. `run` resolves with the process exit code. */
+export interface Command {
+  readonly name: string;
+  /** One line for `room-recorder --help`. */
+  readonly summary: string;
+  /** Full help text for `room-recorder <name> --help`. */
+  readonly usage: string;
+  run(argv: readonly string[]): Promise<number>;
+}
+
+/** Exit code for bad flags or config: the supervisor never restarts a worker that exits with it. */
+export const EXIT_CONFIG = 42;
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}

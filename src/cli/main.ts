@@ -1,0 +1,60 @@
+import type { Command } from "./command.ts";
+import { EXIT_CONFIG, UsageError } from "./command.ts";
+
+/**
+ * Subcommands are imported lazily, so a stream worker never loads the relay, the operator's
+ * Kubernetes client or the signaler (memory per worker matters: issue #7).
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  record: { summary: "record every stream of a room into files (local supervisor)", load: async () => (await import("./record.ts")).command },
+  relay: { summary: "run a VDO.Ninja-compatible handshake server", load: async () => (await import("./relay.ts")).command },
+  publish: { summary: "publish a test pattern with a tone into a room (test publisher)", load: async () => (await import("./publish.ts")).command },
+  signaler: { summary: "run the signaler role alone (cluster: over NATS)", load: async () => (await import("./signaler.ts")).command },
+  worker: { summary: "run one stream worker (cluster: over NATS; locally: spawned by record)", load: async () => (await import("./worker.ts")).command },
+  operator: { summary: "run the RoomRecording Kubernetes operator", load: async () => (await import("./operator.ts")).command },
+};
+
+function topHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  return `room-recorder: record VDO.Ninja rooms\n\nUsage: room-recorder <command> [flags]\n\nCommands:\n${lines.join("\n")}\n\nRun 'room-recorder <command> --help' for a command's flags.\n`;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(topHelp());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`room-recorder: unknown command '${name}'\n\n${topHelp()}`);
+    return 2;
+  }
+  const command = await entry.load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      process.stderr.write(`room-recorder ${name}: ${(err as Error).message}\n`);
+      return EXIT_CONFIG;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`room-recorder: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
