@@ -1,0 +1,276 @@
+/**
+ * One RTCPeerConnection from a test publisher to one viewer, behaving like the VDO.Ninja
+ * publishers a recorder meets (spec §2.5):
+ * - `media` offer mode: tracks in the first offer (Raspberry.Ninja, the SDK);
+ * - `datachannel` mode: the first offer carries only `sendChannel`; tracks are added when the
+ *   viewer's settings object arrives on it and the renegotiation offer goes over the DC with the
+ *   unhashed stream id (the browser's habit, spec §2.5 steps 5–9, Appendix C).
+ * Payloads are encrypted when a key is set; ICE goes in `type:"local"` bundles; the session is
+ * checked on everything that comes back; pings are answered; `bye` ends it.
+ *
+ * Media: video starts for this viewer at the next keyframe of the shared loop once the
+ * connection is up and the tracks are negotiated, and audio starts with it, so what the
+ * publisher reports as published is exactly what a recorder can write.
+ */
+import { MediaStreamTrack, RTCPeerConnection, type RTCDataChannel, type RTCIceCandidate } from "werift";
+import type { Logger } from "../observability/logger.ts";
+import type { PayloadKey } from "../protocol/crypto.ts";
+import type { Json } from "../protocol/fields.ts";
+import { byeMessage, iceMessage, pongMessage, sdpMessage } from "../protocol/builders.ts";
+import { decodePeerPayload, type DecodedPeerMessage } from "../protocol/payload.ts";
+import { parsePeerMessage, type IceCandidate } from "../protocol/peerMessages.ts";
+import type { PublishCodec } from "./clips.ts";
+import type { MediaFrameEvent, MediaLoop } from "./MediaLoop.ts";
+import { publisherPeerConfig } from "./peerConfig.ts";
+
+export type OfferMode = "media" | "datachannel";
+
+export interface ViewerPeerOptions {
+  readonly viewerUuid: string;
+  readonly session: string;
+  /** Base id (on the DC) and wire id (on the socket, spec §3.4). */
+  readonly streamId: string;
+  readonly wireStreamId: string;
+  readonly key: PayloadKey | undefined;
+  readonly offer: OfferMode;
+  readonly codec: PublishCodec;
+  readonly label?: string;
+  readonly media: MediaLoop;
+  /** Directed message to the viewer through the handshake server (UUID already set). */
+  readonly sendSocket: (msg: Json) => void;
+  readonly log: Logger;
+  readonly onClosed: (peer: ViewerPeer, reason: string) => void;
+}
+
+export interface ViewerStats {
+  readonly viewer: string;
+  readonly session: string;
+  readonly mediaStartedAt?: number;
+  readonly mediaEndedAt?: number;
+  readonly packetsSent: number;
+}
+
+/** The browser flushes its first ICE bundle 10 ms after the first candidate (spec §2.8). */
+const ICE_BUNDLE_MS = 10;
+const MAX_DC_MESSAGE_BYTES = 512 * 1024;
+
+export class ViewerPeer {
+  readonly #o: ViewerPeerOptions;
+  readonly #pc: RTCPeerConnection;
+  readonly #dc: RTCDataChannel;
+  readonly #log: Logger;
+  #tracks: { audio?: MediaStreamTrack; video?: MediaStreamTrack } = {};
+  /** Set once an answer covering the tracks is applied: werift drops RTP before that. */
+  #tracksNegotiated = false;
+  #mediaStartedAt: number | undefined;
+  #mediaEndedAt: number | undefined;
+  #packetsSent = 0;
+  #unsubscribeMedia: (() => void) | undefined;
+  #pendingIce: IceCandidate[] = [];
+  #iceTimer: NodeJS.Timeout | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(o: ViewerPeerOptions) {
+    this.#o = o;
+    this.#log = o.log.child({ peer: o.viewerUuid, session: o.session });
+    this.#pc = new RTCPeerConnection(publisherPeerConfig(o.codec));
+    this.#dc = this.#pc.createDataChannel("sendChannel");
+    this.#pc.onIceCandidate.subscribe((c) => this.#queueIce(c));
+    this.#pc.connectionStateChange.subscribe((state) => {
+      this.#log.debug({ state }, "connection state");
+      if (state === "failed" || state === "closed") this.close(`connection ${state}`, false);
+    });
+    this.#dc.stateChanged.subscribe((state) => {
+      if (state === "open") this.#onDataChannelOpen();
+      if (state === "closed") this.close("data channel closed", false);
+    });
+    this.#dc.onMessage.subscribe((data) => this.#onDataChannelMessage(data));
+    this.#unsubscribeMedia = o.media.subscribe((frame) => this.#forward(frame));
+    if (o.offer === "media") this.#addTracks(true, true);
+    this.#enqueue(() => this.#sendOffer());
+  }
+
+  get viewerUuid(): string {
+    return this.#o.viewerUuid;
+  }
+
+  get session(): string {
+    return this.#o.session;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  stats(): ViewerStats {
+    return {
+      viewer: this.#o.viewerUuid, session: this.#o.session, packetsSent: this.#packetsSent,
+      ...(this.#mediaStartedAt !== undefined ? { mediaStartedAt: this.#mediaStartedAt } : {}),
+      ...(this.#mediaEndedAt !== undefined ? { mediaEndedAt: this.#mediaEndedAt } : {}),
+    };
+  }
+
+  /** A directed message from this viewer that came over the socket (already parsed). */
+  handleSocketMessage(msg: DecodedPeerMessage): void {
+    this.#enqueue(() => this.#handle(msg, "socket"));
+  }
+
+  /** Idempotent. `sendBye` tells the viewer first (spec §4.3), as `session.closePC` does. */
+  close(reason: string, sendBye = true): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (sendBye && this.#dc.readyState === "open") {
+      try {
+        this.#dc.send(JSON.stringify(byeMessage()));
+      } catch (err) {
+        this.#log.debug({ err }, "bye not sent");
+      }
+    }
+    if (this.#mediaStartedAt !== undefined) this.#mediaEndedAt = Date.now();
+    this.#unsubscribeMedia?.();
+    clearTimeout(this.#iceTimer);
+    this.#log.info({ reason, packetsSent: this.#packetsSent }, "viewer connection closed");
+    // Give the bye a moment to leave before the SCTP association goes.
+    setTimeout(() => void this.#pc.close().catch(() => undefined), sendBye ? 100 : 0).unref();
+    this.#o.onClosed(this, reason);
+  }
+
+  #enqueue(step: () => Promise<void>): void {
+    this.#queue = this.#queue.then(step).catch((err: unknown) => {
+      this.#log.warn({ err }, "peer step failed");
+    });
+  }
+
+  #addTracks(audio: boolean, video: boolean): boolean {
+    let added = false;
+    if (video && !this.#tracks.video) {
+      this.#tracks.video = new MediaStreamTrack({ kind: "video" });
+      this.#pc.addTransceiver(this.#tracks.video, { direction: "sendonly" });
+      added = true;
+    }
+    if (audio && !this.#tracks.audio) {
+      this.#tracks.audio = new MediaStreamTrack({ kind: "audio" });
+      this.#pc.addTransceiver(this.#tracks.audio, { direction: "sendonly" });
+      added = true;
+    }
+    return added;
+  }
+
+  async #sendOffer(): Promise<void> {
+    if (this.#closed) return;
+    await this.#pc.setLocalDescription(await this.#pc.createOffer());
+    const { sdp, type } = this.#pc.localDescription!;
+    const description = { sdp, type };
+    const overDc = this.#dc.readyState === "open";
+    // The browser hashes stream ids only on the socket (spec §2.5 note after step 11).
+    const msg = sdpMessage({
+      session: this.#o.session, description, key: this.#o.key,
+      streamID: overDc ? this.#o.streamId : this.#o.wireStreamId,
+      uuid: this.#o.viewerUuid,
+    });
+    this.#log.debug({ via: overDc ? "dc" : "socket", tracks: Object.keys(this.#tracks) }, "offer sent");
+    this.#send(msg, overDc);
+  }
+
+  #send(msg: Json, overDc: boolean): void {
+    if (this.#closed) return;
+    if (overDc) this.#dc.send(JSON.stringify(msg));
+    else this.#o.sendSocket(msg);
+  }
+
+  #queueIce(candidate: RTCIceCandidate | undefined): void {
+    if (!candidate || this.#closed) return;
+    const json = candidate.toJSON();
+    this.#pendingIce.push({ candidate: json.candidate ?? "", sdpMid: json.sdpMid ?? null, sdpMLineIndex: json.sdpMLineIndex ?? null });
+    this.#iceTimer ??= setTimeout(() => {
+      this.#iceTimer = undefined;
+      const candidates = this.#pendingIce;
+      this.#pendingIce = [];
+      const overDc = this.#dc.readyState === "open";
+      this.#send(iceMessage({ uuid: this.#o.viewerUuid, session: this.#o.session, candidates, direction: "local", key: this.#o.key }), overDc);
+    }, ICE_BUNDLE_MS);
+  }
+
+  #onDataChannelOpen(): void {
+    this.#log.debug("sendChannel open");
+    if (this.#o.label !== undefined) this.#dc.send(JSON.stringify({ info: { label: this.#o.label } }));
+  }
+
+  #onDataChannelMessage(data: string | Buffer): void {
+    if (typeof data !== "string" || data.length > MAX_DC_MESSAGE_BYTES) {
+      this.#log.warn({ bytes: data.length }, "dropped a binary or oversized data-channel message");
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(data);
+    } catch {
+      this.#log.warn({ chars: data.length }, "dropped a data-channel message that is not JSON");
+      return;
+    }
+    const parsed = parsePeerMessage(value, { requireUUID: false });
+    const decoded = parsed.ok ? decodePeerPayload(parsed.msg, this.#o.key) : parsed;
+    if (!decoded.ok) {
+      this.#log.warn({ error: decoded.error }, "dropped an invalid data-channel message");
+      return;
+    }
+    this.#enqueue(() => this.#handle(decoded.msg, "dc"));
+  }
+
+  async #handle(msg: DecodedPeerMessage, via: "socket" | "dc"): Promise<void> {
+    if (this.#closed) return;
+    // A session that is not ours belongs to another (older) connection (spec §2.6).
+    if (msg.session !== undefined && msg.session !== null && msg.session !== this.#o.session) {
+      this.#log.warn({ via, got: msg.session }, "dropped a message for another session");
+      return;
+    }
+    switch (msg.kind) {
+      case "description":
+        if (msg.description.type !== "answer") {
+          this.#log.warn({ via, type: msg.description.type }, "dropped a description that is not an answer");
+          return;
+        }
+        await this.#pc.setRemoteDescription(msg.description);
+        this.#tracksNegotiated = this.#tracks.audio !== undefined || this.#tracks.video !== undefined;
+        this.#log.debug({ via, tracksNegotiated: this.#tracksNegotiated }, "answer applied");
+        return;
+      case "candidates":
+        for (const c of msg.candidates) {
+          if (c.candidate === "") continue; // end-of-candidates marker (spec §2.4)
+          await this.#pc.addIceCandidate(c).catch((err: unknown) => this.#log.warn({ err, via }, "remote candidate rejected"));
+        }
+        return;
+      case "settings":
+        // The viewer's media request (spec §4.2): add what it asks for and renegotiate.
+        if (this.#addTracks(msg.audio, msg.video)) await this.#sendOffer();
+        return;
+      case "ping":
+        this.#send(pongMessage(msg.value), via === "dc");
+        return;
+      case "keyframe":
+        this.#log.debug({ via }, "keyframe requested: pre-encoded media, the next one is at most 1 s away");
+        return;
+      case "bye":
+      case "hangup":
+        this.close(`viewer sent ${msg.kind}`, false);
+        return;
+      default:
+        this.#log.debug({ via, kind: msg.kind }, "ignored a peer message");
+    }
+  }
+
+  #forward(frame: MediaFrameEvent): void {
+    const track = frame.kind === "video" ? this.#tracks.video : this.#tracks.audio;
+    if (!track || !this.#tracksNegotiated || this.#pc.connectionState !== "connected") return;
+    if (this.#mediaStartedAt === undefined) {
+      // Start on a keyframe (audio-only viewers start at once), like a fresh encoder would.
+      const waitsForKeyframe = this.#tracks.video !== undefined && (frame.kind !== "video" || !frame.keyframe);
+      if (waitsForKeyframe) return;
+      this.#mediaStartedAt = Date.now();
+      this.#log.info({ at: this.#mediaStartedAt }, "media started");
+    }
+    for (const packet of frame.packets) track.writeRtp(packet);
+    this.#packetsSent += frame.packets.length;
+  }
+}
