@@ -51,6 +51,8 @@ export const subjects = {
   status: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${subjectToken(key)}.status`,
   allFromWorker: (s: SubjectScope) => `${prefix(s)}.stream.*.from-worker`,
   allStatus: (s: SubjectScope) => `${prefix(s)}.stream.*.status`,
+  /** Reply subjects of requests (NATS `inboxPrefix`): inside the recording, so its user may read them. */
+  inbox: (s: SubjectScope) => `${prefix(s)}.inbox`,
   /** Everything of one recording: what a NATS user for it may use. */
   everything: (s: SubjectScope) => `${prefix(s)}.>`,
 } as const;
