@@ -53,6 +53,8 @@ export interface ViewerStats {
 /** The browser flushes its first ICE bundle 10 ms after the first candidate (spec §2.8). */
 const ICE_BUNDLE_MS = 10;
 const MAX_DC_MESSAGE_BYTES = 512 * 1024;
+/** The SDK keeps at most 100 early candidates per peer (spec §2.6). */
+const MAX_EARLY_ICE = 100;
 
 export class ViewerPeer {
   readonly #o: ViewerPeerOptions;
@@ -69,6 +71,10 @@ export class ViewerPeer {
   #pendingIce: IceCandidate[] = [];
   #iceTimer: NodeJS.Timeout | undefined;
   #queue: Promise<void> = Promise.resolve();
+  /** werift can deliver the viewer's first message before our side marks the channel open. */
+  #dcUsable = false;
+  /** Remote candidates that arrive before the answer (the viewer gathers while answering). */
+  #earlyIce: IceCandidate[] = [];
   #closed = false;
 
   constructor(o: ViewerPeerOptions) {
@@ -120,7 +126,7 @@ export class ViewerPeer {
   close(reason: string, sendBye = true): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (sendBye && this.#dc.readyState === "open") {
+    if (sendBye && this.#dcUsable) {
       try {
         this.#dc.send(JSON.stringify(byeMessage()));
       } catch (err) {
@@ -162,7 +168,7 @@ export class ViewerPeer {
     await this.#pc.setLocalDescription(await this.#pc.createOffer());
     const { sdp, type } = this.#pc.localDescription!;
     const description = { sdp, type };
-    const overDc = this.#dc.readyState === "open";
+    const overDc = this.#dcUsable;
     // The browser hashes stream ids only on the socket (spec §2.5 note after step 11).
     const msg = sdpMessage({
       session: this.#o.session, description, key: this.#o.key,
@@ -187,17 +193,19 @@ export class ViewerPeer {
       this.#iceTimer = undefined;
       const candidates = this.#pendingIce;
       this.#pendingIce = [];
-      const overDc = this.#dc.readyState === "open";
+      const overDc = this.#dcUsable;
       this.#send(iceMessage({ uuid: this.#o.viewerUuid, session: this.#o.session, candidates, direction: "local", key: this.#o.key }), overDc);
     }, ICE_BUNDLE_MS);
   }
 
   #onDataChannelOpen(): void {
+    this.#dcUsable = true;
     this.#log.debug("sendChannel open");
     if (this.#o.label !== undefined) this.#dc.send(JSON.stringify({ info: { label: this.#o.label } }));
   }
 
   #onDataChannelMessage(data: string | Buffer): void {
+    this.#dcUsable = true;
     if (typeof data !== "string" || data.length > MAX_DC_MESSAGE_BYTES) {
       this.#log.warn({ bytes: data.length }, "dropped a binary or oversized data-channel message");
       return;
@@ -232,14 +240,13 @@ export class ViewerPeer {
           return;
         }
         await this.#pc.setRemoteDescription(msg.description);
+        await this.#addCandidates(this.#earlyIce.splice(0), "early");
         this.#tracksNegotiated = this.#tracks.audio !== undefined || this.#tracks.video !== undefined;
         this.#log.debug({ via, tracksNegotiated: this.#tracksNegotiated }, "answer applied");
         return;
       case "candidates":
-        for (const c of msg.candidates) {
-          if (c.candidate === "") continue; // end-of-candidates marker (spec §2.4)
-          await this.#pc.addIceCandidate(c).catch((err: unknown) => this.#log.warn({ err, via }, "remote candidate rejected"));
-        }
+        if (this.#pc.remoteDescription) await this.#addCandidates(msg.candidates, via);
+        else this.#earlyIce.push(...msg.candidates.slice(0, MAX_EARLY_ICE - this.#earlyIce.length));
         return;
       case "settings":
         // The viewer's media request (spec §4.2): add what it asks for and renegotiate.
@@ -257,6 +264,13 @@ export class ViewerPeer {
         return;
       default:
         this.#log.debug({ via, kind: msg.kind }, "ignored a peer message");
+    }
+  }
+
+  async #addCandidates(candidates: readonly IceCandidate[], via: string): Promise<void> {
+    for (const c of candidates) {
+      if (c.candidate === "") continue; // end-of-candidates marker (spec §2.4)
+      await this.#pc.addIceCandidate(c).catch((err: unknown) => this.#log.warn({ err: String(err), via }, "remote candidate rejected"));
     }
   }
 
