@@ -1,0 +1,67 @@
+/**
+ * Handshake relay launchers for tests: `startRelayProcess` runs the real CLI
+ * (`room-recorder relay --port 0`) and reads its URL from stdout; `startRelay` (re-exported)
+ * runs it in-process for tests that need `dropAll()`.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { Dialect } from "../../src/config/types.ts";
+
+export { startRelay, type Relay, type RelayOptions } from "../../src/relay/index.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const START_TIMEOUT_MS = 30_000;
+
+export interface RelayProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** Stderr so far (pino JSON lines), for assertions and failure messages. */
+  readonly stderr: () => string;
+  /** SIGTERM, then waits for exit; resolves with the exit code. Idempotent. */
+  stop(): Promise<number | null>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export async function startRelayProcess(opts: { dialect?: Dialect; args?: readonly string[] } = {}): Promise<RelayProcess> {
+  const args = ["src/cli/main.ts", "relay", "--port", "0", "--dialect", opts.dialect ?? "official", ...(opts.args ?? [])];
+  const child = spawn(`${ROOT}node_modules/.bin/node`, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "debug" } });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start within ${START_TIMEOUT_MS}ms: ${stderr}`)), START_TIMEOUT_MS);
+    lines.on("line", (line) => {
+      const m = /^relay listening on (wss?:\/\/\S+)$/.exec(line);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`relay exited with ${code} before listening: ${stderr}`));
+    });
+  });
+
+  let stopping: Promise<number | null> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      return exited;
+    })();
+    return stopping;
+  };
+  return {
+    url,
+    pid: child.pid ?? -1,
+    stderr: () => stderr,
+    stop,
+    async [Symbol.asyncDispose]() {
+      await stop();
+    },
+  };
+}
