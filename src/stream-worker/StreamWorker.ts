@@ -1,0 +1,293 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { Bus, BusMessage, Subscription } from "../bus/Bus.ts";
+import { EndReason, parseToWorker, WorkerState, type FromWorker } from "../bus/messages.ts";
+import { subjects, subjectToken } from "../bus/subjects.ts";
+import type { WorkerConfig } from "../config/types.ts";
+import type { RecorderEvent } from "../media/types.ts";
+import type { Logger } from "../observability/logger.ts";
+import {
+  decodePeerPayload, deriveKey, parsePeerMessage, pongMessage,
+  type DecodedPeerMessage, type Json, type PayloadKey, type SessionDescription,
+} from "../protocol/index.ts";
+import { addTotals, buildHeartbeat, HEARTBEAT_INTERVAL_MS, ZERO_TOTALS } from "./heartbeat.ts";
+import { PeerSession } from "./PeerSession.ts";
+import { PendingIce } from "./PendingIce.ts";
+import type { CreateRecorder } from "./recorderPort.ts";
+import { decideIce, decideOffer, type ConnectionId, type SessionId } from "./session.ts";
+import { WorkerMetrics, type RecorderTotals } from "./WorkerMetrics.ts";
+
+export interface StreamWorkerDeps {
+  readonly createRecorder: CreateRecorder;
+  /** @default a fresh WorkerMetrics */
+  readonly metrics?: WorkerMetrics;
+}
+
+type Via = "bus" | "dc";
+
+/**
+ * One stream's worker (design "Data flow"): subscribes to its `to-worker` subject, says
+ * `ready`, answers the publisher's offers with a werift peer connection (PeerSession), records
+ * through the recorder, reports heartbeats, and ends once with a reason. It never touches the
+ * WebSocket and never learns whether the bus is IPC or NATS.
+ */
+export class StreamWorker {
+  /** Unique per process: lets the signaler tell a restarted worker from the old one. */
+  readonly instance = randomBytes(6).toString("hex");
+  readonly metrics: WorkerMetrics;
+  readonly #bus: Bus;
+  readonly #config: WorkerConfig;
+  readonly #log: Logger;
+  readonly #createRecorder: CreateRecorder;
+  readonly #key: PayloadKey | undefined;
+  readonly #sub: Subscription;
+  readonly #pendingIce = new PendingIce();
+  readonly #heartbeat: NodeJS.Timeout;
+  readonly #done: Promise<EndReason>;
+  #resolveDone!: (r: EndReason) => void;
+  #session: PeerSession | undefined;
+  #phase: WorkerState = WorkerState.starting;
+  #label: string | undefined;
+  /** Signaling is handled one message at a time: an offer may need a new recorder first. */
+  #signaling: Promise<void> = Promise.resolve();
+  #finished: RecorderTotals = ZERO_TOTALS;
+  #lastBeat = { at: Date.now(), bytes: 0 };
+  /** NACK/PLI counts of retired sessions. */
+  #finishedFeedback = { nacks: 0, plis: 0 };
+  #ending = false;
+
+  constructor(bus: Bus, config: WorkerConfig, log: Logger, deps: StreamWorkerDeps) {
+    this.#bus = bus;
+    this.#config = config;
+    this.#log = log.child({ component: "stream-worker", recording: config.scope.recording, stream: config.stream.key });
+    this.#createRecorder = deps.createRecorder;
+    this.metrics = deps.metrics ?? new WorkerMetrics();
+    this.#key = config.password === false ? undefined : deriveKey(config.password, config.salt);
+    this.#label = config.stream.label;
+    this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
+    this.#sub = bus.subscribe(subjects.toWorker(config.scope, config.stream.key), (m) => this.#onBus(m));
+    this.#phase = WorkerState.waiting;
+    this.#publish({ type: "ready", key: config.stream.key, instance: this.instance });
+    this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_INTERVAL_MS);
+    this.#log.info({ instance: this.instance }, "worker ready: waiting for an offer");
+  }
+
+  /** Resolves with the end reason once the file is finalized and `ended` is published. Never rejects. */
+  done(): Promise<EndReason> {
+    return this.#done;
+  }
+
+  /** Idempotent: ends with `reason` unless already ending. */
+  close(reason: EndReason = EndReason.stopped): Promise<EndReason> {
+    void this.#end(reason, "closed by owner");
+    return this.#done;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #publish(msg: FromWorker): void {
+    this.#bus.publish(subjects.fromWorker(this.#config.scope, this.#config.stream.key), msg);
+  }
+
+  #onBus(m: BusMessage): void {
+    const msg = parseToWorker(m.data);
+    if (!msg) {
+      this.#log.warn({ subject: m.subject }, "malformed to-worker message dropped");
+      return;
+    }
+    switch (msg.type) {
+      case "hello":
+        if (this.#session?.connected) this.#publish({ type: "connected", key: this.#config.stream.key, instance: this.instance, uuid: this.#session.id.uuid });
+        else if (!this.#ending) this.#publish({ type: "ready", key: this.#config.stream.key, instance: this.instance });
+        return;
+      case "stop":
+        void this.#end(msg.reason, "stop from the bus");
+        return;
+      case "peer": {
+        const parsed = parsePeerMessage(msg.payload, { requireUUID: false });
+        const decoded = parsed.ok ? decodePeerPayload(parsed.msg, this.#key) : parsed;
+        if (!decoded.ok) {
+          this.#log.warn({ peer: msg.uuid, error: decoded.error }, "malformed peer message dropped");
+          return;
+        }
+        this.#serially(() => this.#dispatch(msg.uuid, decoded.msg, "bus"));
+      }
+    }
+  }
+
+  #serially(job: () => Promise<void> | void): void {
+    this.#signaling = this.#signaling.then(job).catch((err: unknown) => this.#log.error({ err }, "signaling step failed"));
+  }
+
+  /** One handler for socket and data-channel messages (spec §4.3: the same shapes on both). */
+  async #dispatch(uuid: string, msg: DecodedPeerMessage, via: Via): Promise<void> {
+    if (this.#ending) return;
+    const current = this.#session?.id;
+    // On the DC a message without `session` belongs to that connection (SDK form, spec §2.4).
+    const session: SessionId | undefined = via === "dc" && msg.session === undefined ? current?.session : msg.session;
+    const log = this.#log.child({ peer: uuid });
+    switch (msg.kind) {
+      case "description":
+        if (session === undefined) return log.warn("offer without session dropped");
+        return this.#offer({ uuid, session }, msg.description, msg.screen);
+      case "candidates": {
+        if (msg.direction === "remote") return log.debug("ICE addressed to a publisher dropped");
+        const verdict = decideIce(current, uuid, session);
+        if (verdict === "apply") await this.#session?.addCandidates(msg.candidates);
+        else if (verdict === "queue") this.#pendingIce.push(uuid, session, msg.candidates);
+        else log.debug({ session }, "ICE of another session dropped");
+        return;
+      }
+      case "bye":
+      case "hangup":
+      case "cleanup":
+        if (current && current.uuid !== uuid) return log.debug({ kind: msg.kind }, "bye from a peer we are not connected to");
+        void this.#end(EndReason.bye, `${msg.kind} via ${via}`);
+        return;
+      case "ping":
+        if (via === "dc") this.#session?.sendOnDataChannel(pongMessage(msg.value));
+        else this.#publish({ type: "peer", uuid, payload: { UUID: uuid, ...pongMessage(msg.value) } });
+        return;
+      case "pong":
+        this.#session?.pong(msg.value);
+        return;
+      case "info":
+        if (msg.label !== undefined && msg.label !== this.#label) {
+          this.#label = msg.label;
+          log.info({ publisher: { label: msg.label } }, "publisher info");
+        }
+        return;
+      default:
+        log.debug({ kind: msg.kind }, "peer message ignored");
+    }
+  }
+
+  async #offer(id: ConnectionId, description: SessionDescription, screen: readonly number[] | undefined): Promise<void> {
+    const decision = decideOffer(this.#session?.id, id);
+    if (decision === "rebuild") {
+      this.#log.info({ peer: id.uuid, session: id.session, old: this.#session?.id }, "publisher rebuilt its connection: new peer connection, new file");
+      await this.#retireSession();
+    }
+    if (decision !== "renegotiate") {
+      const started = await this.#startSession(id);
+      if (!started) return;
+    }
+    const s = this.#session;
+    if (!s || this.#ending) return;
+    this.#phase = WorkerState.connecting;
+    await s.applyOffer(description, screen);
+    const early = this.#pendingIce.take(id.uuid, id.session);
+    if (early.length > 0) await s.addCandidates(early);
+  }
+
+  async #startSession(id: ConnectionId): Promise<boolean> {
+    const log = this.#log.child({ peer: id.uuid });
+    let recorder;
+    try {
+      recorder = await this.#createRecorder({
+        dir: join(this.#config.output.outDir, subjectToken(this.#config.roomDir), subjectToken(this.#config.stream.key)),
+        sidecar: { room: this.#config.roomDir, streamId: this.#config.stream.streamId, peerUuid: id.uuid, ...(this.#label !== undefined ? { label: this.#label } : {}) },
+        segmentSeconds: this.#config.output.segmentSeconds,
+        segmentBytes: this.#config.output.segmentBytes,
+        maxDurationSeconds: this.#config.output.maxDurationSeconds,
+        requestKeyframe: (trackId) => this.#session?.requestKeyframe(trackId),
+        onEvent: (e) => this.#onRecorderEvent(e),
+      });
+    } catch (err) {
+      log.error({ err }, "cannot create the recorder");
+      void this.#end(EndReason.error, "recorder creation failed");
+      return false;
+    }
+    if (this.#ending) {
+      await recorder.close();
+      return false;
+    }
+    this.#session = new PeerSession({
+      id,
+      config: this.#config,
+      key: this.#key,
+      recorder,
+      metrics: this.metrics,
+      log,
+      sendViaBus: (payload: Json) => this.#publish({ type: "peer", uuid: id.uuid, payload }),
+      onDataChannelMessage: (msg) => this.#serially(() => this.#dispatch(id.uuid, msg, "dc")),
+      onConnected: () => {
+        this.#phase = WorkerState.recording;
+        this.#publish({ type: "connected", key: this.#config.stream.key, instance: this.instance, uuid: id.uuid });
+        log.info("peer connection connected");
+      },
+      onLost: (why) => {
+        log.info({ why }, "publisher lost");
+        void this.#end(EndReason.peerLost, why);
+      },
+      onRecorderEvent: (e) => this.#onRecorderEvent(e),
+    });
+    return true;
+  }
+
+  #onRecorderEvent(e: RecorderEvent): void {
+    this.#session?.recorderEvent(e);
+    if (e.type === "max-duration") void this.#end(EndReason.maxDuration, "max duration reached");
+    else if (e.type === "disk-error") this.#log.error({ error: e.error }, "recorder disk error");
+    else this.#log.info({ event: e }, "recorder event");
+  }
+
+  /** Close the current connection and finalize its file; the worker goes on. */
+  async #retireSession(): Promise<void> {
+    const old = this.#session;
+    this.#session = undefined;
+    if (!old) return;
+    await old.close();
+    await old.recorder.close().catch((err: unknown) => this.#log.error({ err }, "recorder close failed"));
+    this.#finished = addTotals(this.#finished, old.recorder.stats());
+    this.#finishedFeedback = { nacks: this.#finishedFeedback.nacks + old.feedback.nacks, plis: this.#finishedFeedback.plis + old.feedback.plis };
+  }
+
+  async #end(reason: EndReason, detail: string): Promise<void> {
+    if (this.#ending) return;
+    this.#ending = true;
+    this.#phase = WorkerState.ending;
+    const session = this.#session;
+    this.#log.info({ reason, detail }, "worker ending");
+    // We leave on our own (stop, max duration, …): say bye first (spec §8.5).
+    if (reason !== EndReason.bye && reason !== EndReason.peerLost) session?.sayBye();
+    clearInterval(this.#heartbeat);
+    this.#sub.unsubscribe();
+    try {
+      if (session) await session.recorder.close();
+    } catch (err) {
+      this.#log.error({ err }, "recorder close failed");
+    }
+    this.#beat();
+    this.metrics.ended(reason);
+    this.#publish({ type: "ended", key: this.#config.stream.key, instance: this.instance, reason, ...(session ? { uuid: session.id.uuid } : {}) });
+    await this.#bus.flush().catch((err: unknown) => this.#log.warn({ err }, "bus flush failed"));
+    await session?.close();
+    this.#resolveDone(reason);
+  }
+
+  #beat(): void {
+    const now = Date.now();
+    const stats = this.#session?.recorder.stats();
+    const totals = addTotals(this.#finished, stats);
+    this.metrics.recorder(totals);
+    const hb = buildHeartbeat({
+      key: this.#config.stream.key,
+      instance: this.instance,
+      phase: this.#phase,
+      ...(this.#session ? { uuid: this.#session.id.uuid } : {}),
+      ...(this.#label !== undefined ? { label: this.#label } : {}),
+      ...(stats ? { stats } : {}),
+      totals,
+      bytesDelta: Math.max(0, totals.bytesWritten - this.#lastBeat.bytes),
+      intervalMs: now - this.#lastBeat.at,
+      nacks: this.#finishedFeedback.nacks + (this.#session?.feedback.nacks ?? 0),
+      plis: this.#finishedFeedback.plis + (this.#session?.feedback.plis ?? 0),
+      now,
+    });
+    this.#lastBeat = { at: now, bytes: totals.bytesWritten };
+    this.#bus.publish(subjects.status(this.#config.scope, this.#config.stream.key), hb);
+  }
+}
