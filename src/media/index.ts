@@ -1,0 +1,3 @@
+/** Public entry of the recording pipeline. */
+export { createStreamRecorder, type StreamRecorder } from "./StreamRecorder.ts";
+export type * from "./types.ts";
