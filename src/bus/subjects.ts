@@ -49,6 +49,8 @@ export const subjects = {
   toWorker: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${subjectToken(key)}.to-worker`,
   fromWorker: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${subjectToken(key)}.from-worker`,
   status: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${subjectToken(key)}.status`,
+  /** Request: "I will record this stream"; answered by its current owner (claim.ts). */
+  claim: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${subjectToken(key)}.claim`,
   allFromWorker: (s: SubjectScope) => `${prefix(s)}.stream.*.from-worker`,
   allStatus: (s: SubjectScope) => `${prefix(s)}.stream.*.status`,
   /** Reply subjects of requests (NATS `inboxPrefix`): inside the recording, so its user may read them. */
