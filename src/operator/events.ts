@@ -1,0 +1,79 @@
+/**
+ * Kubernetes Events as edges between two statuses (design.md: CamelCase reasons on every
+ * lifecycle edge). Derived from the stored status and the new one, so a pass that changes nothing
+ * emits nothing, and a pass whose status write failed is simply recomputed next time.
+ */
+import type { RoomRecordingStatus, StreamStatus } from "./types.ts";
+import { ConditionType, conditionStatus } from "./conditions.ts";
+import { StreamPhase } from "./workers.ts";
+
+export const EventReason = {
+  streamDiscovered: "StreamDiscovered",
+  workerStarted: "WorkerStarted",
+  workerRestarted: "WorkerRestarted",
+  recordingStarted: "RecordingStarted",
+  streamLeft: "StreamLeft",
+  fileFinalized: "FileFinalized",
+  workerFailed: "WorkerFailed",
+  workerConfigRejected: "WorkerConfigRejected",
+  streamStalled: "StreamStalled",
+  signalingConnected: "SignalingConnected",
+  signalingLost: "SignalingLost",
+  reconciliationPaused: "ReconciliationPaused",
+  reconciliationResumed: "ReconciliationResumed",
+  finalizing: "Finalizing",
+  finalized: "Finalized",
+} as const;
+export type EventReason = (typeof EventReason)[keyof typeof EventReason];
+
+export interface PlannedEvent {
+  readonly type: "Normal" | "Warning";
+  readonly reason: EventReason;
+  readonly message: string;
+}
+
+const normal = (reason: EventReason, message: string): PlannedEvent => ({ type: "Normal", reason, message });
+const warning = (reason: EventReason, message: string): PlannedEvent => ({ type: "Warning", reason, message });
+
+export function statusEdges(before: RoomRecordingStatus | undefined, after: RoomRecordingStatus): PlannedEvent[] {
+  const events: PlannedEvent[] = [];
+  const old = new Map((before?.streamStatuses ?? []).map((s) => [s.stream, s] as const));
+  for (const s of after.streamStatuses ?? []) events.push(...streamEdges(old.get(s.stream), s));
+
+  const edge = (type: ConditionType) => [conditionStatus(before?.conditions, type), conditionStatus(after.conditions, type)] as const;
+  const [sigBefore, sigAfter] = edge(ConditionType.signalingConnected);
+  if (sigAfter === "True" && sigBefore !== "True") events.push(normal(EventReason.signalingConnected, "signaler joined the room"));
+  if (sigAfter === "False" && sigBefore === "True") events.push(warning(EventReason.signalingLost, "signaler lost the handshake server"));
+  const [pausedBefore, pausedAfter] = edge(ConditionType.reconciliationPaused);
+  if (pausedAfter === "True" && pausedBefore !== "True") events.push(normal(EventReason.reconciliationPaused, "spec.paused is true: stopping workers"));
+  if (pausedAfter === "False" && pausedBefore === "True") events.push(normal(EventReason.reconciliationResumed, "spec.paused is false again"));
+  return events;
+}
+
+function streamEdges(before: StreamStatus | undefined, after: StreamStatus): PlannedEvent[] {
+  const id = JSON.stringify(after.stream);
+  if (before?.phase === after.phase) return [];
+  const out: PlannedEvent[] = [];
+  if (!before && after.phase !== StreamPhase.left) out.push(normal(EventReason.streamDiscovered, `stream ${id} is published in the room`));
+  switch (after.phase) {
+    case StreamPhase.recording:
+      out.push(normal(EventReason.recordingStarted, `stream ${id} records to ${after.file ?? "its directory"}`));
+      break;
+    case StreamPhase.stalled:
+      out.push(warning(EventReason.streamStalled, `no media from stream ${id}`));
+      break;
+    case StreamPhase.left:
+      if (before) {
+        out.push(normal(EventReason.streamLeft, `stream ${id} left the room; its worker stays stopped`));
+        out.push(normal(EventReason.fileFinalized, `stream ${id}: ${after.file ?? "file"} finalized (${after.bytes ?? 0} bytes)`));
+      }
+      break;
+    case StreamPhase.backoff:
+      out.push(warning(EventReason.workerFailed, `worker ${after.pod ?? ""} for stream ${id} failed (${after.restarts ?? 1} time(s)); restarting with backoff`));
+      break;
+    case StreamPhase.failed:
+      out.push(warning(EventReason.workerConfigRejected, `worker ${after.pod ?? ""} for stream ${id} rejected its configuration; not restarted`));
+      break;
+  }
+  return out;
+}

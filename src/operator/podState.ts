@@ -1,0 +1,47 @@
+/** What the operator reads from a pod it owns: pure accessors over V1Pod. */
+import type { V1Pod } from "@kubernetes/client-node";
+import { EXIT_CONFIG } from "../cli/command.ts";
+import { ANNOTATION_PUBLISHER, ANNOTATION_STREAM_KEY, LABEL_ATTEMPT, LABEL_COMPONENT } from "./names.ts";
+
+export const PodOutcome = {
+  /** Not yet terminal. */
+  active: "active",
+  /** Deletion requested; the process is finishing its file. */
+  terminating: "terminating",
+  /** Exit 0: the worker's stream left (bye, peer lost) or it was stopped cleanly. */
+  succeeded: "succeeded",
+  /** Exit 42: bad configuration; restarting cannot help (cli/command.ts EXIT_CONFIG). */
+  configError: "config-error",
+  /** Any other failure: restart with backoff. */
+  failed: "failed",
+} as const;
+export type PodOutcome = (typeof PodOutcome)[keyof typeof PodOutcome];
+
+export function podOutcome(pod: V1Pod): PodOutcome {
+  if (pod.metadata?.deletionTimestamp) return PodOutcome.terminating;
+  const phase = pod.status?.phase;
+  if (phase === "Succeeded") return PodOutcome.succeeded;
+  if (phase === "Failed") return exitCode(pod) === EXIT_CONFIG ? PodOutcome.configError : PodOutcome.failed;
+  return PodOutcome.active;
+}
+
+export const isTerminal = (o: PodOutcome) => o === PodOutcome.succeeded || o === PodOutcome.failed || o === PodOutcome.configError;
+
+export function exitCode(pod: V1Pod): number | undefined {
+  return pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode;
+}
+
+/** When the pod's process ended (ms), or undefined while it runs. */
+export function finishedAtMs(pod: V1Pod): number | undefined {
+  const t = pod.status?.containerStatuses?.[0]?.state?.terminated?.finishedAt;
+  return t ? new Date(t).getTime() : undefined;
+}
+
+export const isRunning = (pod: V1Pod) => pod.status?.phase === "Running" && !pod.metadata?.deletionTimestamp;
+export const podComponent = (pod: V1Pod) => pod.metadata?.labels?.[LABEL_COMPONENT];
+export const podStreamKey = (pod: V1Pod) => pod.metadata?.annotations?.[ANNOTATION_STREAM_KEY];
+export const podPublisher = (pod: V1Pod) => pod.metadata?.annotations?.[ANNOTATION_PUBLISHER];
+export function podAttempt(pod: V1Pod): number {
+  const n = Number(pod.metadata?.labels?.[LABEL_ATTEMPT]);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}

@@ -1,0 +1,45 @@
+/**
+ * Command-line flags the pods get. One place, so the contract with `room-recorder signaler` and
+ * `room-recorder worker` (src/cli/) is easy to read and to change. Secrets never go here: the room
+ * password and TURN credentials travel as env from Secret references (common.ts).
+ */
+import type { OperatorSettings, RoomRecording } from "../types.ts";
+import { RECORDINGS_MOUNT } from "./common.ts";
+
+export function scopeArgs(rec: RoomRecording, settings: OperatorSettings): string[] {
+  return ["--nats", settings.natsUrl, "--scope", rec.metadata.namespace, "--recording", rec.metadata.name];
+}
+
+export function roomArgs(rec: RoomRecording): string[] {
+  const s = rec.spec;
+  const args = ["--room", s.room];
+  if (s.server) args.push("--server", s.server);
+  if (s.salt) args.push("--salt", s.salt);
+  if (s.noPassword) args.push("--no-password");
+  return args;
+}
+
+/** `{namespace}` and `{name}` filled in; the CRD already refuses absolute paths and `..`. */
+export function outputDir(rec: RoomRecording): string {
+  const template = rec.spec.output?.pathTemplate ?? "{namespace}/{name}";
+  const rel = template.replaceAll("{namespace}", rec.metadata.namespace).replaceAll("{name}", rec.metadata.name);
+  const safe = rel.split("/").filter((p) => p !== "" && p !== "." && p !== "..").join("/");
+  return safe ? `${RECORDINGS_MOUNT}/${safe}` : RECORDINGS_MOUNT;
+}
+
+export function outputArgs(rec: RoomRecording): string[] {
+  const o = rec.spec.output ?? {};
+  return ["--out", outputDir(rec), "--segment", String(o.segmentSeconds ?? 0), "--max-duration", String(o.maxDurationSeconds ?? 0)];
+}
+
+/**
+ * One `--ice-server url[,url…]` per server, in spec order; the i-th server's credentials come as
+ * ICE_<i>_USERNAME / ICE_<i>_CREDENTIAL env (workerPod.ts).
+ */
+export function iceArgs(rec: RoomRecording): string[] {
+  const ice = rec.spec.ice;
+  const args: string[] = [];
+  for (const server of ice?.servers ?? []) args.push("--ice-server", server.urls.join(","));
+  if (ice?.relayOnly) args.push("--relay-only");
+  return args;
+}

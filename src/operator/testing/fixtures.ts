@@ -1,0 +1,31 @@
+/** Fresh RoomRecording / pod / heartbeat fixtures for the operator's unit tests (cloned per use). */
+import type { V1Pod } from "@kubernetes/client-node";
+import type { Heartbeat, StreamInfo } from "../../bus/messages.ts";
+import type { OperatorSettings, RoomRecording, RoomRecordingSpec } from "../types.ts";
+import { API_VERSION, KIND } from "../types.ts";
+import { FINALIZER } from "../names.ts";
+
+export const settings: OperatorSettings = { image: "room-recorder:test", natsUrl: "nats://nats:4222", natsSecret: "nats-auth" };
+
+export function recording(spec: Partial<RoomRecordingSpec> = {}, meta: Partial<RoomRecording["metadata"]> = {}): RoomRecording {
+  return {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    metadata: { name: "studio", namespace: "media", uid: "uid-1", generation: 3, finalizers: [FINALIZER], ...meta },
+    spec: { room: "MyRoom", server: "wss://relay.example:443", salt: "vdo.ninja", ...spec },
+  };
+}
+
+export function stream(id: string, uuid = `peer-${id}`): StreamInfo {
+  return { key: id, streamId: id, wireId: id, uuid, label: `Label ${id}` };
+}
+
+/** Give a built pod an observed phase (as the kubelet or node agent would report it). */
+export function withPhase(pod: V1Pod, phase: "Pending" | "Running" | "Succeeded" | "Failed", exitCode?: number, finishedAt?: Date): V1Pod {
+  const terminated = exitCode !== undefined ? { state: { terminated: { exitCode, finishedAt: finishedAt ?? new Date(0) } } } : {};
+  return { ...structuredClone(pod), status: { phase, containerStatuses: [{ name: "worker", image: "", imageID: "", ready: phase === "Running", restartCount: 0, ...terminated }] } };
+}
+
+export function heartbeat(key: string, state: Heartbeat["state"], extra: Partial<Heartbeat> = {}): Heartbeat {
+  return { type: "heartbeat", key, instance: "i1", state, bitrateKbps: 900, bytesWritten: 12345, framesWritten: 100, segments: 1, durationSec: 5, packetsLost: 0, nacks: 0, plis: 1, file: `/recordings/media/studio/myroom/${key}/seg-0001.webm`, lastMediaAt: 1_000, videoCodec: "VP8", audioCodec: "opus", ...extra };
+}

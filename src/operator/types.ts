@@ -1,0 +1,85 @@
+/**
+ * The RoomRecording custom resource as TypeScript sees it (deploy/crds/roomrecordings.room-recorder.dev.yaml
+ * is the schema of record; the API server applies its defaults before we read an object).
+ */
+import type { V1ObjectMeta, V1Volume } from "@kubernetes/client-node";
+
+export const GROUP = "room-recorder.dev";
+export const VERSION = "v1alpha1";
+export const API_VERSION = `${GROUP}/${VERSION}`;
+export const KIND = "RoomRecording";
+export const PLURAL = "roomrecordings";
+
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key?: string;
+}
+
+export interface RoomRecordingSpec {
+  readonly room: string;
+  readonly passwordSecretRef?: SecretKeyRef;
+  readonly noPassword?: boolean;
+  readonly salt?: string;
+  readonly server?: string;
+  readonly filters?: { readonly include?: readonly string[]; readonly exclude?: readonly string[] };
+  readonly ice?: {
+    readonly relayOnly?: boolean;
+    readonly servers?: readonly { readonly urls: readonly string[]; readonly credentialsSecretRef?: { readonly name: string } }[];
+  };
+  readonly output?: { readonly segmentSeconds?: number; readonly maxDurationSeconds?: number; readonly pathTemplate?: string };
+  readonly storage?: { readonly persistentVolumeClaim?: { readonly claimName: string }; readonly volume?: Omit<V1Volume, "name"> };
+  readonly workerResources?: { readonly requests?: Record<string, string | number>; readonly limits?: Record<string, string | number> };
+  readonly paused?: boolean;
+  readonly image?: string;
+}
+
+export interface Condition {
+  readonly type: string;
+  readonly status: "True" | "False" | "Unknown";
+  readonly observedGeneration?: number;
+  readonly lastTransitionTime: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface StreamStatus {
+  readonly stream: string;
+  readonly label?: string;
+  readonly phase: string;
+  readonly pod?: string;
+  readonly file?: string;
+  readonly bytes?: number;
+  readonly lastMediaTime?: string;
+  readonly videoCodec?: string;
+  readonly audioCodec?: string;
+  readonly restarts?: number;
+}
+
+export interface RoomRecordingStatus {
+  readonly observedGeneration?: number;
+  readonly phase?: string;
+  readonly streams?: number;
+  readonly wanted?: number;
+  readonly recording?: number;
+  readonly recordingSummary?: string;
+  readonly conditions?: readonly Condition[];
+  readonly streamStatuses?: readonly StreamStatus[];
+}
+
+export interface RoomRecording {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: V1ObjectMeta & { readonly name: string; readonly namespace: string; readonly uid: string };
+  readonly spec: RoomRecordingSpec;
+  readonly status?: RoomRecordingStatus;
+}
+
+/** Operator-wide settings (flags of `room-recorder operator`), passed to the pod builders. */
+export interface OperatorSettings {
+  /** Image of the signaler and worker pods unless a RoomRecording overrides it. */
+  readonly image: string;
+  /** NATS URL the pods use for the bus. */
+  readonly natsUrl: string;
+  /** Secret holding NATS credentials for the pods (key `token`), if NATS needs auth. */
+  readonly natsSecret?: string;
+}
