@@ -7,7 +7,9 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { WebSocket } from "ws";
 import type { Dialect } from "../../src/config/types.ts";
+import { waitFor } from "./wait.ts";
 
 export { startRelay, type Relay, type RelayOptions } from "../../src/relay/index.ts";
 
@@ -64,4 +66,46 @@ export async function startRelayProcess(opts: { dialect?: Dialect; args?: readon
       await stop();
     },
   };
+}
+
+/** A raw JSON WebSocket client of the relay, recording everything it receives. */
+export interface RelayClient {
+  readonly received: readonly Record<string, unknown>[];
+  send(msg: unknown): void;
+  sendRaw(data: string | Buffer): void;
+  /** Waits for the first received message (from `startIndex` on) that matches. */
+  next(match: (m: Record<string, unknown>) => boolean, name: string, startIndex?: number): Promise<Record<string, unknown>>;
+  /** WS ping → pong: everything the server sent before answering has arrived (spec §1.3 barrier). */
+  barrier(): Promise<void>;
+  readonly closed: Promise<number>;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const CLIENT_WAIT_MS = 15_000;
+
+export async function connectRelayClient(url: string, opts: { ca?: string | Buffer } = {}): Promise<RelayClient> {
+  const ws = new WebSocket(url, opts.ca ? { ca: opts.ca } : {});
+  const received: Record<string, unknown>[] = [];
+  ws.on("message", (data) => received.push(JSON.parse(String(data)) as Record<string, unknown>));
+  const closed = once(ws, "close").then(([code]) => code as number);
+  await once(ws, "open");
+  const client: RelayClient = {
+    received,
+    send: (msg) => ws.send(JSON.stringify(msg)),
+    sendRaw: (data) => ws.send(data),
+    next: (match, name, startIndex = 0) => waitFor(() => received.slice(startIndex).find(match), CLIENT_WAIT_MS, name),
+    async barrier() {
+      const pong = once(ws, "pong");
+      ws.ping();
+      await pong;
+    },
+    closed,
+    async close() {
+      if (ws.readyState !== WebSocket.CLOSED) ws.close();
+      await closed;
+    },
+    [Symbol.asyncDispose]: () => client.close(),
+  };
+  return client;
 }
