@@ -137,7 +137,7 @@ export async function startChromium(): Promise<ChromiumHarness> {
     page.on("pageerror", (err) => pageErrors.push(`uncaught: ${err.message}`));
     await page.goto(`${origin}/publisher.html?${publisherQuery(opts)}`);
     const status = async (): Promise<PublisherStatus> => {
-      const s = await page.evaluate(() => (window as unknown as { publisher: { status(): Promise<PublisherStatus> } }).publisher.status());
+      const s = await page.evaluate(() => (globalThis as unknown as { publisher: { status(): Promise<PublisherStatus> } }).publisher.status());
       return { ...s, errors: [...s.errors, ...pageErrors] };
     };
     return {
@@ -152,7 +152,7 @@ export async function startChromium(): Promise<ChromiumHarness> {
           timeoutMs,
           `chromium publisher ${opts.stream} sending audio and video`,
         ),
-      hangup: () => page.evaluate(() => (window as unknown as { publisher: { hangup(): void } }).publisher.hangup()),
+      hangup: () => page.evaluate(() => (globalThis as unknown as { publisher: { hangup(): void } }).publisher.hangup()),
       reload: async () => {
         await page.reload();
       },
@@ -166,7 +166,7 @@ export async function startChromium(): Promise<ChromiumHarness> {
       const page = await context.newPage();
       try {
         await page.goto(`${origin}/publisher.html`);
-        return await page.evaluate(() => (window as unknown as { publisher: { videoCodecs(): string[] } }).publisher.videoCodecs());
+        return await page.evaluate(() => (globalThis as unknown as { publisher: { videoCodecs(): string[] } }).publisher.videoCodecs());
       } finally {
         await page.close();
       }
