@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import type { ParseArgsConfig } from "node:util";
 import { UsageError } from "../cli/command.ts";
+import { subjects, type SubjectScope } from "./subjects.ts";
 
 export interface NatsSettings {
   /** Server URLs, tried in random order. */
@@ -54,9 +55,11 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The NATS settings, or `undefined` when neither `--nats` nor `NATS_URL` is given (the caller
- * then uses its local transport or fails). Throws UsageError on contradictions.
+ * then uses its local transport or fails). Throws UsageError on contradictions. With `scope`,
+ * request inboxes live under the recording's subjects (`subjects.inbox`), so a NATS user
+ * allowed only `rr.<ns>.<rec>.>` can make requests (docs/nats.md, "Authorization").
  */
-export function parseNatsSettings(values: Values, env: Env): NatsSettings | undefined {
+export function parseNatsSettings(values: Values, env: Env, scope?: SubjectScope): NatsSettings | undefined {
   const str = (flag: keyof Values, envName?: string): string | undefined => {
     const v = values[flag];
     if (typeof v === "string" && v !== "") return v;
@@ -93,6 +96,7 @@ export function parseNatsSettings(values: Values, env: Env): NatsSettings | unde
     ...(nkeyFile !== undefined ? { nkeyFile } : {}),
     ...(credsFile !== undefined ? { credsFile } : {}),
     ...(tls ? { tls } : {}),
+    ...(scope ? { inboxPrefix: subjects.inbox(scope), name: `${scope.scope}/${scope.recording}` } : {}),
   });
 }
 
