@@ -31,7 +31,7 @@ Flags:
   --dialect D         official | fanout (default official)
   --duration S        hang up after S seconds (default: run until SIGINT/SIGTERM)
 
-Stdout: one JSON object per line: seeded, viewer-connecting, viewer-ended, server-alert,
+Stdout: one JSON object per line: seeded, viewer-connecting, viewer-media, viewer-ended, server-alert,
 socket-closed, and a final "stopped" with the media statistics.
 `;
 

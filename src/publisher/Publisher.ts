@@ -48,6 +48,8 @@ export interface PublisherOptions {
 export type PublisherEvent =
   | { readonly type: "seeded"; readonly wireStreamId: string }
   | { readonly type: "viewer-connecting"; readonly viewer: string; readonly session: string }
+  /** Media (from a keyframe) started flowing to this viewer. */
+  | { readonly type: "viewer-media"; readonly viewer: string; readonly startedAt: number }
   | { readonly type: "viewer-ended"; readonly viewer: string; readonly reason: string; readonly stats: ViewerStats }
   | { readonly type: "server-alert"; readonly level: string; readonly message: string }
   | { readonly type: "socket-closed"; readonly code: number };
@@ -240,6 +242,7 @@ class Publisher implements PublisherHandle {
       offer: this.#o.offer ?? "media", codec: this.#o.codec ?? "vp8", media: this.#media, log: this.#log,
       ...(this.#o.label !== undefined ? { label: this.#o.label } : {}),
       sendSocket: (m) => this.#send(m),
+      onMediaStarted: (p, startedAt) => this.#o.onEvent?.({ type: "viewer-media", viewer: p.viewerUuid, startedAt }),
       onClosed: (p, reason) => {
         if (this.#peers.get(p.viewerUuid) === p) this.#peers.delete(p.viewerUuid);
         const stats = p.stats();

@@ -39,6 +39,7 @@ export interface ViewerPeerOptions {
   /** Directed message to the viewer through the handshake server (UUID already set). */
   readonly sendSocket: (msg: Json) => void;
   readonly log: Logger;
+  readonly onMediaStarted: (peer: ViewerPeer, at: number) => void;
   readonly onClosed: (peer: ViewerPeer, reason: string) => void;
 }
 
@@ -283,6 +284,7 @@ export class ViewerPeer {
       if (waitsForKeyframe) return;
       this.#mediaStartedAt = Date.now();
       this.#log.info({ at: this.#mediaStartedAt }, "media started");
+      this.#o.onMediaStarted(this, this.#mediaStartedAt);
     }
     for (const packet of frame.packets) track.writeRtp(packet);
     this.#packetsSent += frame.packets.length;
