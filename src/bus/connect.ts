@@ -1,6 +1,7 @@
 import type { Logger } from "../observability/logger.ts";
 import type { Bus } from "./Bus.ts";
 import { IpcBus } from "./IpcBus.ts";
+import type { NatsSettings } from "./natsOptions.ts";
 
 export interface ConnectOptions {
   readonly log: Logger;
@@ -8,7 +9,7 @@ export interface ConnectOptions {
    * NATS servers (cluster deployment). When present the bus is NATS even if an IPC channel
    * exists. The NATS transport plugs in here (docs/architecture.md, "Bus").
    */
-  readonly nats?: { readonly servers: readonly string[] };
+  readonly nats?: NatsSettings | undefined;
 }
 
 /**
@@ -18,7 +19,9 @@ export interface ConnectOptions {
  */
 export async function connectBus(opts: ConnectOptions): Promise<Bus> {
   if (opts.nats && opts.nats.servers.length > 0) {
-    throw new Error("the NATS bus transport is not available in this build");
+    // Loaded lazily: a locally spawned worker never loads the nats client (issue #7).
+    const { NatsBus } = await import("./NatsBus.ts");
+    return NatsBus.connect(opts.nats, opts.log);
   }
   if (process.channel) return new IpcBus({ log: opts.log });
   throw new Error("no bus: start this command from 'room-recorder record' (IPC) or pass --nats");
