@@ -6,13 +6,14 @@ import assert from "node:assert/strict";
 import { basename } from "node:path";
 import { test } from "node:test";
 import { byArrival, makeClip, packetizeAudio, packetizeVideo, type ClipVideo } from "./fixtures/media-clips.ts";
-import { decodeErrors, durationSec, frameCount, probe } from "./fixtures/media-probe.ts";
+import { decodeErrors, durationSec, frameCount, linkedCuePoints, probe } from "./fixtures/media-probe.ts";
 import { audio, segmentFiles, sidecarOf, startRecording, tempDir, video } from "./fixtures/media-record.ts";
 
 const SECONDS = 3;
 
 const cases: { codec: ClipVideo; ext: string; ffName: string; container: string }[] = [
   { codec: "vp8", ext: ".webm", ffName: "vp8", container: "webm" },
+  { codec: "vp9", ext: ".webm", ffName: "vp9", container: "webm" },
   { codec: "h264", ext: ".mkv", ffName: "h264", container: "matroska" },
 ];
 
@@ -37,6 +38,8 @@ for (const c of cases) {
     assert.ok(Math.abs(durationSec(p) - SECONDS) <= 0.2, `duration ${durationSec(p)}`);
     assert.equal(frameCount(p, "video"), clip.video.length);
     assert.equal(frameCount(p, "audio"), clip.audio.length);
+    // One cue per video keyframe (GOP 1 s), reachable from the SeekHead: seeking needs no scan.
+    assert.equal(linkedCuePoints(file), Math.ceil(SECONDS));
 
     const side = sidecarOf(file);
     assert.equal(side.finalized, true);
