@@ -154,6 +154,15 @@ test("relay official - dropAll closes every client and the relay keeps accepting
   assert.deepEqual(await c.next(isRequest("listing"), "listing"), { request: "listing", list: [], claim: true });
 });
 
+test("relay official - pings every client and drops one that never answers (in-process)", async () => {
+  await using local = await startRelay({ port: 0, dialect: "official", pingIntervalMs: 200 });
+  await using live = await connectRelayClient(local.url);
+  const dead = await connectRelayClient(local.url, { autoPong: false });
+  assert.equal(await dead.closed, 1006, "terminated without a close handshake");
+  live.send({ request: "joinroom", roomid: "alive", claim: true });
+  await live.next(isRequest("listing"), "the answering client is still served");
+});
+
 test("relay official - SIGTERM exits cleanly with code 0", async () => {
   const other = await startRelayProcess({ dialect: "official" });
   assert.equal(await other.stop(), 0);

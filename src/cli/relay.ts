@@ -74,11 +74,14 @@ async function run(argv: readonly string[]): Promise<number> {
     log: createRootLogger(),
     ...(tls ? { tls } : {}),
   });
-  process.stdout.write(`relay listening on ${relay.url}\n`);
-  await new Promise<void>((resolve) => {
+  // Install the handlers before announcing the URL: a parent may signal as soon as it reads it,
+  // and until a listener exists the default disposition would kill us without closing.
+  const stopped = new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
+  process.stdout.write(`relay listening on ${relay.url}\n`);
+  await stopped;
   await relay.close();
   return 0;
 }

@@ -84,8 +84,9 @@ export interface RelayClient {
 
 const CLIENT_WAIT_MS = 15_000;
 
-export async function connectRelayClient(url: string, opts: { ca?: string | Buffer } = {}): Promise<RelayClient> {
-  const ws = new WebSocket(url, opts.ca ? { ca: opts.ca } : {});
+/** `autoPong: false` makes a client that looks dead to the relay's pings. */
+export async function connectRelayClient(url: string, opts: { ca?: string | Buffer; autoPong?: boolean } = {}): Promise<RelayClient> {
+  const ws = new WebSocket(url, { ...(opts.ca ? { ca: opts.ca } : {}), autoPong: opts.autoPong ?? true });
   const received: Record<string, unknown>[] = [];
   ws.on("message", (data) => received.push(JSON.parse(String(data)) as Record<string, unknown>));
   const closed = once(ws, "close").then(([code]) => code as number);
