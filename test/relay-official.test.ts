@@ -6,6 +6,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { connectRelayClient, startRelay, startRelayProcess, type RelayClient, type RelayProcess } from "./harness/relay.ts";
 import { waitFor } from "./harness/wait.ts";
+import {
+  decodePeerPayload, deriveKey, joinRoomMessage, normalizePassword, parseSocketMessage, playMessage, roomId, sdpMessage, seedMessage, wireStreamId,
+} from "../src/protocol/index.ts";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let relay: RelayProcess;
@@ -120,6 +123,37 @@ test("relay official - play is queued across rooms and served within the room", 
   assert.deepEqual(listing.list, [{ UUID: (listing.list as Array<{ UUID: string }>)[0]?.UUID, streamID: id }]);
   member.send({ request: "play", streamID: id });
   await publisher.next(isRequest("offerSDP"), "offerSDP for the member");
+});
+
+test("relay official - a recorder's handshake with the protocol builders: hashed ids, encrypted offer decoded", async () => {
+  const password = normalizePassword("s3cr3t pass");
+  assert.ok(password);
+  const key = deriveKey(password, "vdo.ninja");
+  const room = roomId(fresh("hashed"), password, "vdo.ninja");
+  const wire = wireStreamId("camera1", password, "vdo.ninja");
+  const publisher = await client();
+  publisher.send(joinRoomMessage(room));
+  await publisher.next(isRequest("listing"), "publisher listing");
+  publisher.send(seedMessage(wire));
+  await publisher.barrier();
+  const recorder = await client();
+  recorder.send(joinRoomMessage(room));
+  const listing = parseSocketMessage(await recorder.next(isRequest("listing"), "recorder listing"));
+  assert.ok(listing.ok && listing.msg.from === "server" && listing.msg.msg.kind === "listing");
+  const member = listing.msg.msg.list[0];
+  assert.equal(member?.streamID, wire);
+  recorder.send(playMessage(wire));
+  const offerSdp = await publisher.next(isRequest("offerSDP"), "offerSDP");
+  const offer = { type: "offer", sdp: "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n" } as const;
+  publisher.send(sdpMessage({ uuid: String(offerSdp.UUID), session: "s1", streamID: wire, description: offer, key }));
+  const raw = await recorder.next((m) => m.session === "s1", "encrypted offer");
+  assert.equal(typeof raw.description, "string", "ciphertext on the wire");
+  const parsed = parseSocketMessage(raw);
+  assert.ok(parsed.ok && parsed.msg.from === "peer");
+  assert.equal(parsed.msg.msg.UUID, member?.UUID);
+  const decoded = decodePeerPayload(parsed.msg.msg, key);
+  assert.ok(decoded.ok && decoded.msg.kind === "description" && decoded.msg.encrypted);
+  assert.deepEqual(decoded.msg.description, offer);
 });
 
 test("relay official - garbage and oversize frames neither crash nor stop the server", async () => {
