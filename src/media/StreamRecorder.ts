@@ -116,7 +116,10 @@ class Recorder implements StreamRecorder {
   }
 
   close(): Promise<void> {
-    this.#closing ??= Promise.resolve().then(() => this.#finish());
+    // Never rejects: the worker must be able to exit cleanly whatever the disk did.
+    this.#closing ??= Promise.resolve()
+      .then(() => this.#finish())
+      .catch((err: unknown) => this.#log.error({ err }, "recorder close failed"));
     return this.#closing;
   }
 
