@@ -53,9 +53,15 @@ export async function probe(file: string): Promise<Probe> {
   };
 }
 
-/** What `ffmpeg -v error -i file -f null -` prints: empty for a file that decodes cleanly. */
+/**
+ * What `ffmpeg -v error -i file -f null -` prints: empty for a file that decodes cleanly.
+ * `-enc_time_base:v -1` keeps the file's own time base on the null output: otherwise ffmpeg
+ * re-times video at its guessed frame rate and reports "non monotonically increasing dts" for
+ * frames 66/67 ms apart from a real-time 15 fps source (GStreamer webrtcbin), a false positive.
+ */
 export async function decodeErrors(file: string): Promise<string> {
-  const { stderr } = await run("ffmpeg", ["-nostdin", "-hide_banner", "-v", "error", "-i", file, "-f", "null", "-"], { maxBuffer: MAX_OUTPUT });
+  const args = ["-nostdin", "-hide_banner", "-v", "error", "-i", file, "-enc_time_base:v", "-1", "-f", "null", "-"];
+  const { stderr } = await run("ffmpeg", args, { maxBuffer: MAX_OUTPUT });
   return stderr.trim();
 }
 
