@@ -176,7 +176,7 @@ export class StreamWorker {
     }
     const s = this.#session;
     if (!s || this.#ending) return;
-    this.#phase = WorkerState.connecting;
+    if (!s.connected) this.#phase = WorkerState.connecting;
     await s.applyOffer(description, screen);
     const early = this.#pendingIce.take(id.uuid, id.session);
     if (early.length > 0) await s.addCandidates(early);
