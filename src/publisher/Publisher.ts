@@ -229,11 +229,14 @@ class Publisher implements PublisherHandle {
   }
 
   #offerTo(viewerUuid: string): void {
+    // The browser ignores a second offerSDP while connected ("just being a keener", spec §8.2)
+    // and drops a dead viewer only after 10 s disconnected (spec §4.6); werift notices a dead
+    // peer only after ~25 s. A second play from the same viewer means its side is gone (a
+    // restarted worker): replace the connection at once, so tests do not wait on consent timers.
     const existing = this.#peers.get(viewerUuid);
     if (existing && !existing.closed) {
-      // The browser ignores a second offerSDP while connected ("just being a keener", spec §8.2).
-      this.#log.info({ peer: viewerUuid }, "offer requested again for a live connection: ignored");
-      return;
+      this.#log.info({ peer: viewerUuid }, "offer requested again by a connected viewer: replacing the connection");
+      existing.close("viewer asked for a new connection", false);
     }
     const session = randomBytes(6).toString("base64url").slice(0, 8);
     this.#o.onEvent?.({ type: "viewer-connecting", viewer: viewerUuid, session });
