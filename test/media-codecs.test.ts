@@ -14,6 +14,7 @@ const SECONDS = 3;
 const cases: { codec: ClipVideo; ext: string; ffName: string; container: string }[] = [
   { codec: "vp8", ext: ".webm", ffName: "vp8", container: "webm" },
   { codec: "vp9", ext: ".webm", ffName: "vp9", container: "webm" },
+  { codec: "av1", ext: ".webm", ffName: "av1", container: "webm" },
   { codec: "h264", ext: ".mkv", ffName: "h264", container: "matroska" },
 ];
 
