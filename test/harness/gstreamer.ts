@@ -19,6 +19,8 @@ import { waitFor } from "./wait.ts";
 const SCRIPT = fileURLToPath(new URL("../interop/gst_publisher.py", import.meta.url));
 /** Debian's python3 has python3-gi; a pyenv/venv python on PATH usually does not. */
 const PYTHON = process.env.GST_PYTHON ?? "/usr/bin/python3";
+/** Time for a `bye` on the data channel to leave before the pipeline is stopped. */
+const BYE_FLUSH_MS = 500;
 
 export interface GstPublisherOptions {
   readonly relay: string;
@@ -217,8 +219,11 @@ export async function startGstPublisher(opts: GstPublisherOptions): Promise<GstP
     logs: () => logs,
     waitConnected: (timeoutMs) => waitFor(() => [...states.entries()].find(([, s]) => s === "connected")?.[0], timeoutMs, `gst publisher ${opts.stream} connected`),
     async hangup() {
-      for (const uuid of [...peers.keys()]) {
-        toScript({ type: "dc-send", peer: uuid, data: JSON.stringify({ bye: true }) });
+      const uuids = [...peers.keys()];
+      for (const uuid of uuids) toScript({ type: "dc-send", peer: uuid, data: JSON.stringify({ bye: true }) });
+      // Let SCTP deliver the bye before the pipeline (and its association) goes away.
+      await new Promise((resolve) => setTimeout(resolve, BYE_FLUSH_MS));
+      for (const uuid of uuids) {
         toScript({ type: "close", peer: uuid });
         peers.delete(uuid);
       }
