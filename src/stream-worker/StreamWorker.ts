@@ -7,7 +7,7 @@ import type { WorkerConfig } from "../config/types.ts";
 import type { RecorderEvent } from "../media/types.ts";
 import type { Logger } from "../observability/logger.ts";
 import {
-  decodePeerPayload, deriveKey, parsePeerMessage, pongMessage,
+  decodePeerPayload, deriveKey, normalizePassword, parsePeerMessage, pongMessage,
   type DecodedPeerMessage, type Json, type PayloadKey, type SessionDescription,
 } from "../protocol/index.ts";
 import { addTotals, buildHeartbeat, HEARTBEAT_INTERVAL_MS, ZERO_TOTALS } from "./heartbeat.ts";
@@ -62,7 +62,10 @@ export class StreamWorker {
     this.#log = log.child({ component: "stream-worker", recording: config.scope.recording, stream: config.stream.key });
     this.#createRecorder = deps.createRecorder;
     this.metrics = deps.metrics ?? new WorkerMetrics();
-    this.#key = config.password === false ? undefined : deriveKey(config.password, config.salt);
+    // The config holds the password as the user gave it; hashing and keys use the browser's
+    // encoded form (spec §3.1), as the signaler does.
+    const password = normalizePassword(config.password);
+    this.#key = password === false ? undefined : deriveKey(password, config.salt);
     this.#label = config.stream.label;
     this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.#sub = bus.subscribe(subjects.toWorker(config.scope, config.stream.key), (m) => this.#onBus(m));

@@ -1,0 +1,61 @@
+/**
+ * `room-recorder worker`: one stream worker as a process. Locally `room-recorder record` spawns
+ * it with an IPC channel and RR_WORKER_CONFIG; on a cluster it runs in a pod over NATS. After the
+ * worker ends it flushes logs and exits explicitly: werift leaves UDP sockets open after
+ * `pc.close()` (notes/werift.md §3), so the process would never end on its own.
+ */
+import { connectBus } from "../bus/connect.ts";
+import { EndReason } from "../bus/messages.ts";
+import { createStreamRecorder } from "../media/index.ts";
+import { createRootLogger, type Logger } from "../observability/logger.ts";
+import { StreamWorker } from "../stream-worker/StreamWorker.ts";
+import { parseWorkerArgs, WORKER_USAGE } from "../stream-worker/workerArgs.ts";
+import type { Command } from "./command.ts";
+
+/** Another worker already records this stream: the supervisor must not restart this one. */
+export const EXIT_DUPLICATE = 3;
+
+const EXIT_BY_REASON: Record<EndReason, number> = {
+  [EndReason.bye]: 0,
+  [EndReason.peerLost]: 0,
+  [EndReason.stopped]: 0,
+  [EndReason.maxDuration]: 0,
+  [EndReason.superseded]: 0,
+  [EndReason.duplicate]: EXIT_DUPLICATE,
+  [EndReason.error]: 1,
+};
+
+async function run(argv: readonly string[]): Promise<number> {
+  const config = parseWorkerArgs(argv, process.env);
+  const root = createRootLogger(config.logLevel !== undefined ? { level: config.logLevel } : {});
+  const { worker: wc } = config;
+  const log = root.child({ recording: `${wc.scope.scope}/${wc.scope.recording}`, stream: wc.stream.key });
+  let code: number;
+  try {
+    const bus = await connectBus({ log: log.child({ component: "bus" }), ...(config.nats ? { nats: config.nats } : {}) });
+    const worker = new StreamWorker(bus, wc, root, { createRecorder: (opts) => createStreamRecorder(opts, log) });
+    const stop = () => void worker.close(EndReason.stopped);
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    // The parent (IPC) or NATS went away for good: finalize what we have.
+    void bus.closed().then((err) => {
+      if (err) log.error({ err }, "bus closed under the worker");
+      stop();
+    });
+    const reason = await worker.done();
+    code = EXIT_BY_REASON[reason];
+    log.info({ reason, code }, "worker exiting");
+    await bus.close().catch(() => undefined);
+  } catch (err) {
+    log.fatal({ err }, "worker failed");
+    code = 1;
+  }
+  await flush(root);
+  process.exit(code);
+}
+
+function flush(log: Logger): Promise<void> {
+  return new Promise((resolve) => log.flush(() => resolve()));
+}
+
+export const command: Command = { name: "worker", summary: "run one stream worker (cluster: over NATS; locally: spawned by record)", usage: WORKER_USAGE, run };

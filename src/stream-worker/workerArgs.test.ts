@@ -1,0 +1,68 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { UsageError } from "../cli/command.ts";
+import { DEFAULT_PASSWORD } from "../config/types.ts";
+import { parseWorkerArgs, parseWorkerConfigJson } from "./workerArgs.ts";
+
+const base = ["--room", "myroom", "--stream-id", "cam 1", "--scope", "ns", "--recording", "rec"];
+
+test("worker args - cluster flags become a frozen WorkerConfig with a safe stream key", () => {
+  const { worker } = parseWorkerArgs([...base, "--out", "/rec", "--segment", "60", "--prefer-codec", "h264", "--screen-share"], {});
+  assert.deepEqual(worker.scope, { scope: "ns", recording: "rec" });
+  assert.equal(worker.stream.streamId, "cam 1");
+  assert.match(worker.stream.key, /^[A-Za-z0-9_~-]+$/);
+  assert.equal(worker.output.segmentSeconds, 60);
+  assert.equal(worker.preferCodec, "h264");
+  assert.equal(worker.screenShare, true);
+  assert.equal(worker.password, DEFAULT_PASSWORD);
+  assert.ok(Object.isFrozen(worker.output));
+});
+
+test("worker args - password from env, never from a flag value; 'false' disables it", () => {
+  assert.equal(parseWorkerArgs(base, { ROOM_PASSWORD: "s3cr3t pass" }).worker.password, "s3cr3t pass");
+  assert.equal(parseWorkerArgs(base, { RR_PASSWORD: "false" }).worker.password, false);
+  assert.equal(parseWorkerArgs([...base, "--no-password"], {}).worker.password, false);
+  assert.throws(() => parseWorkerArgs([...base, "--password", "x"], {}));
+  assert.throws(() => parseWorkerArgs([...base, "--no-password"], { RR_PASSWORD: "x" }), UsageError);
+});
+
+test("worker args - ICE servers: TURN credentials from env for --ice-server, relay-only needs TURN", () => {
+  const { worker } = parseWorkerArgs([...base, "--ice-server", "turn:t.example:3478", "--stun", "stun:s.example:3478"], {
+    ICE_0_USERNAME: "u", ICE_0_CREDENTIAL: "c",
+  });
+  assert.deepEqual(worker.ice.iceServers, [{ urls: "turn:t.example:3478", username: "u", credential: "c" }, { urls: "stun:s.example:3478" }]);
+  assert.throws(() => parseWorkerArgs([...base, "--ice-server", "turn:t.example:3478"], {}), UsageError);
+  assert.throws(() => parseWorkerArgs([...base, "--relay-only"], {}), /relay-only needs a TURN/);
+});
+
+test("worker args - missing or bad values are usage errors", () => {
+  assert.throws(() => parseWorkerArgs(["--stream-id", "x"], {}), /--room is required/);
+  assert.throws(() => parseWorkerArgs([...base, "--prefer-codec", "mpeg2"], {}), UsageError);
+  assert.throws(() => parseWorkerArgs([...base, "--segment=-1"], {}), UsageError);
+});
+
+const json = {
+  scope: { scope: "local", recording: "myroom" },
+  stream: { key: "cam1", streamId: "cam1" },
+  roomDir: "myroom",
+  salt: "vdo.ninja",
+  ice: { iceServers: [], relayOnly: false },
+  output: { outDir: "/tmp/x", segmentSeconds: 0, segmentBytes: 0, maxDurationSeconds: 0 },
+  screenShare: false,
+  inactivityMs: 5000,
+};
+
+test("worker args - RR_WORKER_CONFIG with RR_PASSWORD (absent or 'false' = none)", () => {
+  const env = { RR_WORKER_CONFIG: JSON.stringify(json) };
+  assert.equal(parseWorkerArgs([], env).worker.password, false);
+  assert.equal(parseWorkerArgs([], { ...env, RR_PASSWORD: "false" }).worker.password, false);
+  assert.equal(parseWorkerArgs([], { ...env, RR_PASSWORD: "pw" }).worker.password, "pw");
+  assert.equal(parseWorkerArgs([], env).worker.inactivityMs, 5000);
+});
+
+test("worker args - hostile RR_WORKER_CONFIG values are refused", () => {
+  assert.throws(() => parseWorkerConfigJson("{", false), /not JSON/);
+  assert.throws(() => parseWorkerConfigJson(JSON.stringify({ ...json, stream: { key: "../../etc", streamId: "x" } }), false), /safe token/);
+  assert.throws(() => parseWorkerConfigJson(JSON.stringify({ ...json, roomDir: "a/b" }), false), /roomDir/);
+  assert.throws(() => parseWorkerConfigJson(JSON.stringify({ ...json, output: { outDir: 1 } }), false), /output/);
+});

@@ -1,0 +1,202 @@
+/**
+ * `room-recorder worker` configuration, pure but for reading a password file: from
+ * `RR_WORKER_CONFIG` (the local supervisor's JSON WorkerConfig) or from flags (cluster pods, see
+ * src/operator/specs/args.ts). Secrets never come from argv: the room password is env or a file,
+ * TURN credentials are env (ICE_<i>_USERNAME / ICE_<i>_CREDENTIAL) or inline in --turn.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings, type NatsSettings } from "../bus/natsOptions.ts";
+import { subjectToken, streamKey } from "../bus/subjects.ts";
+import { UsageError } from "../cli/command.ts";
+import { IceConfigError, parseIceServerUrl } from "../config/iceUrl.ts";
+import { DEFAULT_PASSWORD, DEFAULT_SALT, type IceServerConfig, type WorkerConfig } from "../config/types.ts";
+import type { VideoCodec } from "../media/types.ts";
+
+export const DEFAULT_INACTIVITY_MS = 10_000;
+const CODECS: readonly VideoCodec[] = ["vp8", "h264", "vp9", "av1"];
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface WorkerCommandConfig {
+  readonly worker: WorkerConfig;
+  readonly nats?: NatsSettings;
+  readonly logLevel?: string;
+}
+
+export const WORKER_USAGE = `Usage: room-recorder worker [flags]
+
+Records one stream of a room: answers the publisher's offer with a werift peer connection and
+writes its media. Locally it is spawned by 'room-recorder record' with RR_WORKER_CONFIG (JSON)
+and talks over IPC; on a cluster it gets flags and talks over NATS.
+
+Flags (environment in brackets):
+  --scope NS            namespace part of the bus subjects (default local)  [RR_SCOPE, POD_NAMESPACE]
+  --recording NAME      recording part of the bus subjects (default: the room)
+  --room ROOM           room name, required with flags
+  --stream-id ID        the publisher's base stream id, required with flags
+  --stream-key KEY      bus/disk key of the stream (default: derived from --stream-id)
+  --label L             publisher label for sidecars
+  --out DIR             output root (default ./recordings)
+  --segment S           rotate every S seconds at a keyframe (default 0 = never)
+  --max-duration S      stop after S seconds (default 0 = unlimited)
+  --stun URL, --turn URL   ICE servers (repeatable; TURN as turn:user:pass@host:port)
+  --ice-server URLS     one server, comma-separated URLs; credentials in ICE_<i>_USERNAME/_CREDENTIAL
+  --relay-only          relay-only ICE policy
+  --salt S              hashing salt (default ${DEFAULT_SALT})
+  --prefer-codec C      vp8 | h264 | vp9 | av1: listed first in our answer
+  --screen-share        also ask for and record screen-share tracks
+  --no-password         no encryption; else RR_PASSWORD / ROOM_PASSWORD or --password-file F
+  --log-level L         pino level (default info)                           [LOG_LEVEL]
+
+${NATS_USAGE}
+
+Exit codes: 0 clean end (bye, peer lost, stopped, max duration, superseded), 3 duplicate,
+42 bad configuration, 1 error.
+`;
+
+const OPTIONS = {
+  scope: { type: "string" }, recording: { type: "string" }, room: { type: "string" }, server: { type: "string" },
+  "stream-id": { type: "string" }, "stream-key": { type: "string" }, label: { type: "string" },
+  out: { type: "string" }, segment: { type: "string" }, "max-duration": { type: "string" },
+  stun: { type: "string", multiple: true }, turn: { type: "string", multiple: true }, "ice-server": { type: "string", multiple: true },
+  "relay-only": { type: "boolean" }, salt: { type: "string" }, "prefer-codec": { type: "string" }, "screen-share": { type: "boolean" },
+  "no-password": { type: "boolean" }, "password-file": { type: "string" }, "log-level": { type: "string" },
+  ...NATS_ARG_OPTIONS,
+} as const;
+
+export function parseWorkerArgs(argv: readonly string[], env: Env): WorkerCommandConfig {
+  const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const logLevel = values["log-level"] ?? env.LOG_LEVEL;
+  const extra = logLevel ? { logLevel } : {};
+  if (env.RR_WORKER_CONFIG !== undefined) {
+    // Local: the supervisor's JSON; "false" or no RR_PASSWORD means no password.
+    const pw = env.RR_PASSWORD;
+    const password = pw === undefined || pw === "" || pw.toLowerCase() === "false" ? false : pw;
+    return { worker: parseWorkerConfigJson(env.RR_WORKER_CONFIG, password), ...extra };
+  }
+  const room = values.room;
+  const streamId = values["stream-id"];
+  if (!room) throw new UsageError("--room is required (or RR_WORKER_CONFIG)");
+  if (!streamId) throw new UsageError("--stream-id is required (or RR_WORKER_CONFIG)");
+  const scope = { scope: values.scope ?? env.RR_SCOPE ?? env.POD_NAMESPACE ?? "local", recording: values.recording ?? room };
+  const prefer = values["prefer-codec"];
+  if (prefer !== undefined && !CODECS.includes(prefer as VideoCodec)) throw new UsageError(`--prefer-codec must be one of ${CODECS.join(", ")}`);
+  const nats = parseNatsSettings(values, env, scope);
+  const worker: WorkerConfig = {
+    scope,
+    stream: { key: values["stream-key"] ?? streamKey(streamId), streamId, ...(values.label !== undefined ? { label: values.label } : {}) },
+    roomDir: subjectToken(room),
+    password: roomPassword(values["no-password"] === true, values["password-file"], env),
+    salt: values.salt ?? DEFAULT_SALT,
+    ice: { iceServers: iceServers(values.stun ?? [], values.turn ?? [], values["ice-server"] ?? [], env), relayOnly: values["relay-only"] === true },
+    output: {
+      outDir: values.out ?? "recordings",
+      segmentSeconds: seconds(values.segment, "--segment"),
+      segmentBytes: 0,
+      maxDurationSeconds: seconds(values["max-duration"], "--max-duration"),
+    },
+    ...(prefer !== undefined ? { preferCodec: prefer as VideoCodec } : {}),
+    screenShare: values["screen-share"] === true,
+    inactivityMs: DEFAULT_INACTIVITY_MS,
+  };
+  if (worker.ice.relayOnly && !worker.ice.iceServers.some((s) => s.urls.startsWith("turn"))) throw new UsageError("--relay-only needs a TURN server");
+  return deepFreeze({ worker, ...(nats ? { nats } : {}), ...extra });
+}
+
+function seconds(v: string | undefined, flag: string): number {
+  if (v === undefined) return 0;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a non-negative number of seconds`);
+  return n;
+}
+
+function iceServers(stun: readonly string[], turn: readonly string[], servers: readonly string[], env: Env): IceServerConfig[] {
+  try {
+    const fromServers = servers.flatMap((urls, i) => {
+      const username = env[`ICE_${i}_USERNAME`];
+      const credential = env[`ICE_${i}_CREDENTIAL`];
+      return urls.split(",").map((u) => u.trim()).filter((u) => u !== "").map((u) => {
+        const isTurn = /^turns?:/i.test(u);
+        if (!isTurn) return parseIceServerUrl(u);
+        if (username === undefined || credential === undefined) throw new IceConfigError(`--ice-server ${i}: TURN needs ICE_${i}_USERNAME and ICE_${i}_CREDENTIAL`);
+        return { urls: u, username, credential };
+      });
+    });
+    return [...turn.map(parseIceServerUrl), ...fromServers, ...stun.map(parseIceServerUrl)];
+  } catch (err) {
+    if (err instanceof IceConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function roomPassword(none: boolean, file: string | undefined, env: Env): string | false {
+  const fromEnv = env.RR_PASSWORD ?? env.ROOM_PASSWORD;
+  if ([none, file !== undefined, fromEnv !== undefined].filter(Boolean).length > 1) {
+    throw new UsageError("'no-password','password-file','RR_PASSWORD/ROOM_PASSWORD' are mutually exclusive");
+  }
+  if (none) return false;
+  let value = fromEnv;
+  if (file !== undefined) {
+    try {
+      value = readFileSync(file, "utf8").trim();
+    } catch (err) {
+      throw new UsageError(`--password-file: cannot read ${file}: ${(err as Error).message}`);
+    }
+  }
+  if (value === undefined || value === "") return DEFAULT_PASSWORD;
+  return ["false", "0", "off"].includes(value.toLowerCase()) ? false : value;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
+
+/** RR_WORKER_CONFIG → WorkerConfig; the password in it (if any) is ignored: it comes from env. */
+export function parseWorkerConfigJson(text: string, password: string | false): WorkerConfig {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new UsageError("RR_WORKER_CONFIG is not JSON");
+  }
+  const bad = (what: string): never => {
+    throw new UsageError(`RR_WORKER_CONFIG: ${what}`);
+  };
+  if (!isObj(v)) return bad("not an object");
+  const { scope, stream, ice, output } = v;
+  if (!isObj(scope) || typeof scope.scope !== "string" || typeof scope.recording !== "string") return bad("scope must be {scope, recording}");
+  if (!isObj(stream) || typeof stream.key !== "string" || typeof stream.streamId !== "string") return bad("stream must be {key, streamId[, label]}");
+  if (stream.key !== subjectToken(stream.key)) return bad("stream.key is not a safe token");
+  if (stream.label !== undefined && typeof stream.label !== "string") return bad("stream.label must be a string");
+  if (typeof v.roomDir !== "string" || v.roomDir !== subjectToken(v.roomDir)) return bad("roomDir must be a safe token");
+  if (!isObj(ice) || !Array.isArray(ice.iceServers) || typeof ice.relayOnly !== "boolean") return bad("ice must be {iceServers[], relayOnly}");
+  const servers = ice.iceServers.map((s): IceServerConfig => {
+    if (!isObj(s) || typeof s.urls !== "string") return bad("ice.iceServers[] must be {urls: string, username?, credential?}");
+    return { urls: s.urls, ...(typeof s.username === "string" ? { username: s.username } : {}), ...(typeof s.credential === "string" ? { credential: s.credential } : {}) };
+  });
+  if (!isObj(output) || typeof output.outDir !== "string" || !isNum(output.segmentSeconds) || !isNum(output.segmentBytes) || !isNum(output.maxDurationSeconds)) {
+    return bad("output must be {outDir, segmentSeconds, segmentBytes, maxDurationSeconds}");
+  }
+  if (v.preferCodec !== undefined && !CODECS.includes(v.preferCodec as VideoCodec)) return bad(`preferCodec must be one of ${CODECS.join(", ")}`);
+  if (v.inactivityMs !== undefined && !isNum(v.inactivityMs)) return bad("inactivityMs must be a non-negative number");
+  return deepFreeze({
+    scope: { scope: scope.scope, recording: scope.recording },
+    stream: { key: stream.key, streamId: stream.streamId, ...(stream.label !== undefined ? { label: stream.label as string } : {}) },
+    roomDir: v.roomDir,
+    password,
+    salt: typeof v.salt === "string" ? v.salt : DEFAULT_SALT,
+    ice: { iceServers: servers, relayOnly: ice.relayOnly },
+    output: { outDir: output.outDir, segmentSeconds: output.segmentSeconds, segmentBytes: output.segmentBytes, maxDurationSeconds: output.maxDurationSeconds },
+    ...(v.preferCodec !== undefined ? { preferCodec: v.preferCodec as VideoCodec } : {}),
+    screenShare: v.screenShare === true,
+    inactivityMs: (v.inactivityMs as number | undefined) ?? DEFAULT_INACTIVITY_MS,
+  });
+}
+
+function deepFreeze<T>(o: T): T {
+  if (typeof o === "object" && o !== null) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
