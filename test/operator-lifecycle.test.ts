@@ -1,0 +1,120 @@
+/**
+ * The operator end to end on a real control plane (etcd + kube-apiserver + controller-manager),
+ * real NATS, our relay, werift publishers, and the node agent running the pods as processes:
+ * signaler and worker pods appear, status follows the room, paused stops everything, two
+ * replicas elect one leader and fail over, deletion finalizes and garbage-collects.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type V1Pod } from "@kubernetes/client-node";
+import { controlPlaneMissing, startControlPlane, type ControlPlane } from "./harness/k8s.ts";
+import { startOperator, type OperatorProcess } from "./harness/k8s-operator.ts";
+import { startNodeAgent, type NodeAgent } from "./harness/node-agent.ts";
+import { startNats, type NatsServer } from "./harness/nats.ts";
+import { startRelay, type Relay } from "./harness/relay.ts";
+import { startPublisherProcess, type PublisherProcess } from "./harness/publisher.ts";
+import { waitFor } from "./harness/wait.ts";
+import type { RoomRecording } from "../src/operator/types.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const CRD = join(ROOT, "deploy/crds/roomrecordings.room-recorder.dev.yaml");
+const skip = controlPlaneMissing();
+const noWorker = existsSync(join(ROOT, "src/cli/worker.ts")) ? false : "room-recorder worker has not landed yet";
+const NS = "default";
+const SELECTOR = "app.kubernetes.io/managed-by=room-recorder-operator";
+
+let cp: ControlPlane, nats: NatsServer, relay: Relay, agent: NodeAgent, dir: string;
+let core: CoreV1Api, custom: CustomObjectsApi;
+const operators: OperatorProcess[] = [];
+const publishers: PublisherProcess[] = [];
+
+before(async () => {
+  if (skip) return;
+  dir = mkdtempSync(join(tmpdir(), "rr-op-e2e-"));
+  cp = await startControlPlane();
+  await cp.kubectl(["apply", "--server-side", "-f", CRD]);
+  await waitFor(async () => (await cp.kubectl(["get", "crd", "roomrecordings.room-recorder.dev", "-o", "jsonpath={.status.conditions[?(@.type=='Established')].status}"])) === "True", 60_000, "CRD established");
+  await cp.startControllerManager(); // after the CRD, so its garbage collector knows the kind at once
+  core = cp.kubeConfig.makeApiClient(CoreV1Api);
+  custom = cp.kubeConfig.makeApiClient(CustomObjectsApi);
+  nats = await startNats();
+  relay = await startRelay({ port: 0, dialect: "official" });
+  agent = await startNodeAgent({ kubeConfig: cp.kubeConfig, root: dir, labelSelector: SELECTOR, env: { LOG_LEVEL: "info" } });
+  operators.push(await startOperator({ kubeconfigPath: cp.kubeconfigPath, natsUrl: nats.url, identity: "op-a" }));
+});
+
+after(async () => {
+  for (const p of publishers) await p.stop().catch(() => undefined);
+  for (const o of operators) await o.stop();
+  await agent?.stop();
+  await relay?.close();
+  await nats?.stop();
+  await cp?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const pods = async (recording: string): Promise<V1Pod[]> =>
+  (await core.listNamespacedPod({ namespace: NS, labelSelector: `${SELECTOR},room-recorder.dev/recording=${recording}` })).items;
+const workers = async (recording: string) => (await pods(recording)).filter((p) => p.metadata?.labels?.["app.kubernetes.io/component"] === "worker");
+const get = async (name: string) => (await custom.getNamespacedCustomObject({ group: "room-recorder.dev", version: "v1alpha1", namespace: NS, plural: "roomrecordings", name })) as RoomRecording;
+const condition = async (name: string, type: string) => (await get(name)).status?.conditions?.find((c) => c.type === type)?.status;
+const create = (name: string, spec: Record<string, unknown>) =>
+  cp.kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "room-recorder.dev/v1alpha1", kind: "RoomRecording", metadata: { name, namespace: NS }, spec }));
+
+test("operator - a RoomRecording gets a signaler that joins the room, then one worker pod per publisher", { skip }, async () => {
+  await create("studio", { room: "OpRoom", server: relay.url, storage: { persistentVolumeClaim: { claimName: "recordings" } } });
+  await waitFor(async () => (await pods("studio")).find((p) => p.metadata?.name === "studio-signaler" && p.status?.phase === "Running"), 60_000, "signaler pod running");
+  await waitFor(async () => (await condition("studio", "SignalingConnected")) === "True", 60_000, "SignalingConnected");
+  const rec = await get("studio");
+  assert.ok(rec.metadata.finalizers?.includes("room-recorder.dev/finalize-recordings"));
+  assert.equal(rec.status?.observedGeneration, rec.metadata.generation);
+
+  for (const id of ["alice", "bob", "carol"]) publishers.push(await startPublisherProcess({ server: relay.url, room: "OpRoom", streamId: id, label: id.toUpperCase() }));
+  const started = await waitFor(async () => ((await workers("studio")).length >= 3 ? workers("studio") : undefined), 90_000, "three worker pods");
+  assert.deepEqual(started.map((p) => p.metadata?.annotations?.["room-recorder.dev/stream-id"]).sort(), ["alice", "bob", "carol"]);
+  for (const p of started) {
+    assert.equal(p.spec?.automountServiceAccountToken, false);
+    assert.equal(p.spec?.serviceAccountName, "studio-recorder");
+  }
+  const events = await cp.kubectl(["get", "events", "--field-selector", "involvedObject.name=studio", "-o", "jsonpath={.items[*].reason}"]);
+  assert.match(events, /SignalingConnected/);
+  assert.match(events, /WorkerStarted/);
+});
+
+test("operator - all three record: 3/3, Ready, kubectl wait works, files are written", { skip: skip || noWorker }, async () => {
+  await cp.kubectl(["wait", "--for=condition=Ready", "rrec/studio", "--timeout=120s"]);
+  assert.match(await cp.kubectl(["get", "rrec", "studio"]), /studio\s+OpRoom\s+3\/3\s+3\s+True/);
+});
+
+test("operator - two replicas: only the leader holds the lease; killing it hands over", { skip }, async () => {
+  const leases = cp.kubeConfig.makeApiClient(CoordinationV1Api);
+  const holder = async () => (await leases.readNamespacedLease({ namespace: NS, name: "room-recorder-operator" })).spec?.holderIdentity;
+  assert.equal(await holder(), "op-a");
+  operators.push(await startOperator({ kubeconfigPath: cp.kubeconfigPath, natsUrl: nats.url, identity: "op-b" }));
+  await new Promise((r) => setTimeout(r, 3_000));
+  assert.equal(await holder(), "op-a", "the standby does not take a live lease");
+  const before = (await pods("studio")).map((p) => p.metadata?.name).sort();
+  await operators[0]!.kill();
+  await waitFor(async () => (await holder()) === "op-b", 60_000, "op-b takes the lease");
+  // The new leader acts: a new recording gets its signaler; nothing of the old one is duplicated.
+  await create("second", { room: "OtherRoom", server: relay.url });
+  await waitFor(async () => (await pods("second")).length === 1, 60_000, "the new leader creates the signaler");
+  assert.deepEqual((await pods("studio")).map((p) => p.metadata?.name).sort(), before);
+});
+
+test("operator - paused stops every pod and says so", { skip }, async () => {
+  await cp.kubectl(["patch", "rrec", "second", "--type=merge", "-p", JSON.stringify({ spec: { paused: true } })]);
+  await waitFor(async () => (await condition("second", "ReconciliationPaused")) === "True", 60_000, "ReconciliationPaused");
+  await waitFor(async () => (await pods("second")).length === 0, 60_000, "pods of the paused recording gone");
+  assert.equal((await get("second")).status?.phase, "Paused");
+});
+
+test("operator - deleting finalizes: pods stop, then the object, pods and service account are gone", { skip }, async () => {
+  await cp.kubectl(["delete", "rrec", "studio", "--wait=false"]);
+  await waitFor(async () => (await pods("studio")).length === 0, 90_000, "all pods of studio gone");
+  await waitFor(async () => get("studio").then(() => false, () => true), 60_000, "studio deleted");
+  await waitFor(async () => core.readNamespacedServiceAccount({ namespace: NS, name: "studio-recorder" }).then(() => false, () => true), 90_000, "service account garbage-collected");
+});
