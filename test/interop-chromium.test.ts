@@ -60,10 +60,7 @@ test("chromium - VP8, VP9, H.264 and AV1 publishers with Opus, recorded in one r
     await recorder.stop();
 
     for (const codec of codecs) {
-      // AV1 is negotiated, but src/media does not write it yet ("codec not recordable, track
-      // ignored"): the file has Opus only. Remove the todo when media records AV1.
-      const todo = codec === "av1" ? "src/media cannot record AV1 yet" : undefined;
-      await t.test(`${codec} + opus`, { todo }, async () => {
+      await t.test(`${codec} + opus`, async () => {
         await assertStreamRecorded(outDir, `chrome_${codec}`, FFPROBE_NAME[codec]);
       });
     }
