@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { basename } from "node:path";
 import { test } from "node:test";
-import { byArrival, makeClip, packetizeAudio, packetizeVideo, type ClipVideo } from "./fixtures/media-clips.ts";
+import { byArrival, makeClip, makeG7xxClip, packetizeAudio, packetizeG7xx, packetizeVideo, type ClipG7xx, type ClipVideo } from "./fixtures/media-clips.ts";
 import { decodeErrors, durationSec, frameCount, linkedCuePoints, probe } from "./fixtures/media-probe.ts";
-import { audio, segmentFiles, sidecarOf, startRecording, tempDir, video } from "./fixtures/media-record.ts";
+import { audio, g7xxAudio, segmentFiles, sidecarOf, startRecording, tempDir, video } from "./fixtures/media-record.ts";
 
 const SECONDS = 3;
 
@@ -55,5 +55,37 @@ for (const c of cases) {
     assert.equal(stats.framesWritten, clip.video.length + clip.audio.length);
     assert.equal(stats.packetsLost, 0);
     assert.deepEqual(r.events.map((e) => e.type), ["segment-opened", "first-keyframe", "segment-closed"]);
+  });
+}
+
+/** G.711/G.722 cannot go in WebM: Matroska `A_MS/ACM` (ffmpeg's own mapping), with or without video. */
+const g7xxCases: { codec: ClipG7xx; ffName: string; sampleRate: string; withVideo: boolean }[] = [
+  { codec: "pcmu", ffName: "pcm_mulaw", sampleRate: "8000", withVideo: true },
+  { codec: "pcma", ffName: "pcm_alaw", sampleRate: "8000", withVideo: false },
+  { codec: "g722", ffName: "adpcm_g722", sampleRate: "16000", withVideo: false },
+];
+
+for (const c of g7xxCases) {
+  test(`recorder - ${c.codec}${c.withVideo ? " + vp8" : " audio-only"} makes a decodable .mkv`, async () => {
+    const frames = makeG7xxClip(c.codec, SECONDS);
+    const clip = c.withVideo ? makeClip({ video: "vp8", seconds: SECONDS }) : undefined;
+    const dir = tempDir(c.codec);
+    const r = startRecording(dir, clip ? [video("vp8"), g7xxAudio(c.codec)] : [g7xxAudio(c.codec)]);
+    r.feed(byArrival({ ...(clip ? { v: packetizeVideo("vp8", clip.video) } : {}), a: packetizeG7xx(frames) }));
+    await r.recorder.close();
+
+    const [file, ...rest] = segmentFiles(dir);
+    assert.ok(file && rest.length === 0);
+    assert.ok(file.endsWith(".mkv"), file);
+    const p = probe(file, true);
+    const a = p.streams.find((s) => s.codec_type === "audio") as { codec_name: string; sample_rate?: string } | undefined;
+    assert.equal(a?.codec_name, c.ffName);
+    assert.equal(a?.sample_rate, c.sampleRate);
+    assert.equal(p.streams.length, clip ? 2 : 1);
+    assert.equal(decodeErrors(file), "");
+    assert.ok(Math.abs(durationSec(p) - SECONDS) <= 0.2, `duration ${durationSec(p)}`);
+    assert.equal(frameCount(p, "audio"), frames.length);
+    assert.equal(sidecarOf(file).audioCodec, c.codec);
+    assert.equal(sidecarOf(file).container, "matroska");
   });
 }

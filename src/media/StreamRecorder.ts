@@ -6,7 +6,7 @@
  */
 import type { Logger } from "pino";
 import { VIDEO_CODECS } from "./codecs/index.ts";
-import { OPUS_CODEC_ID, OPUS_SAMPLE_RATE, OPUS_SEEK_PREROLL_NS, opusHead } from "./codecs/opus.ts";
+import { audioTrackFormat } from "./codecs/audio.ts";
 import { SegmentSeries, type SeriesTrack } from "./SegmentSeries.ts";
 import type { SyncReference } from "./TrackClock.ts";
 import { TrackPipeline, type MediaFrame } from "./TrackPipeline.ts";
@@ -193,14 +193,8 @@ class Recorder implements StreamRecorder {
       if (!m || spec.clockRate <= 0) return undefined;
       return { spec, codecId: m.codecId, docType: m.docType, base: { kind: "video", codecId: m.codecId } };
     }
-    if (spec.codec !== "opus" || spec.clockRate !== OPUS_SAMPLE_RATE) return undefined;
-    return {
-      spec, codecId: OPUS_CODEC_ID, docType: "webm",
-      base: {
-        kind: "audio", codecId: OPUS_CODEC_ID, codecPrivate: opusHead(2), sampleRate: OPUS_SAMPLE_RATE, channels: 2,
-        codecDelayNs: 0, seekPreRollNs: OPUS_SEEK_PREROLL_NS,
-      },
-    };
+    const audio = audioTrackFormat(spec);
+    return audio ? { spec, codecId: audio.header.codecId, docType: audio.docType, base: audio.header } : undefined;
   }
 
   #requestKeyframe(trackId: string): void {
