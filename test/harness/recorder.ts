@@ -130,3 +130,52 @@ function readCmdline(pid: number): string {
     return "";
   }
 }
+
+export interface RecordOneOptions {
+  readonly server: string;
+  readonly room: string;
+  readonly streamId: string;
+  readonly outDir: string;
+  /** Seconds of media to publish once it flows. */
+  readonly seconds: number;
+  readonly recorderPassword?: string | false;
+  readonly publisherPassword?: string | false;
+  readonly codec?: "vp8" | "h264";
+  readonly offer?: "media" | "datachannel";
+  /** How long to wait for media; a publisher nobody records never starts it. @default 30000 */
+  readonly mediaTimeoutMs?: number;
+}
+
+export interface RecordOneResult {
+  readonly segments: RecordedSegment[];
+  /** The publisher's media spans per viewer connection (empty if nobody received media). */
+  readonly published: readonly { readonly mediaStartedAt?: number; readonly mediaEndedAt?: number }[];
+  readonly recorderExitCode: number | null;
+  readonly recorderStderr: string;
+}
+
+/**
+ * The common case of the acceptance tests: a recorder and one publisher in a room; publish for
+ * `seconds` once media flows (or give up waiting after `mediaTimeoutMs`), stop the publisher,
+ * wait for its file to be finalized, stop the recorder.
+ */
+export async function recordOnePublisher(o: RecordOneOptions): Promise<RecordOneResult> {
+  const { startPublisherProcess } = await import("./publisher.ts");
+  const { waitFor } = await import("./wait.ts");
+  const recorder = startRecorderProcess({ server: o.server, room: o.room, outDir: o.outDir, ...(o.recorderPassword !== undefined ? { password: o.recorderPassword } : {}) });
+  const publisher = await startPublisherProcess({
+    server: o.server, room: o.room, streamId: o.streamId, codec: o.codec ?? "vp8", offer: o.offer ?? "media",
+    ...(o.publisherPassword !== undefined ? { password: o.publisherPassword } : {}),
+  });
+  try {
+    const flowing = await publisher.mediaStarted(o.mediaTimeoutMs ?? 30_000).then(() => true, () => false);
+    if (flowing) await new Promise((r) => setTimeout(r, o.seconds * 1000));
+    const published = await publisher.stop();
+    if (flowing) await waitFor(() => listSegments(o.outDir).some((s) => s.sidecar?.finalized), 30_000, "a finalized segment").catch(() => undefined);
+    const recorderExitCode = await recorder.stop();
+    return { segments: listSegments(o.outDir), published, recorderExitCode, recorderStderr: recorder.stderr() };
+  } finally {
+    await publisher.kill();
+    await recorder.stop();
+  }
+}
