@@ -3,25 +3,29 @@
  * `<out>/<roomDir>/<streamKey>/<stamp>-<seq>.<webm|mkv>`.
  */
 import { execFile } from "node:child_process";
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join, sep } from "node:path";
 import { promisify } from "node:util";
-import { streamKey } from "../../src/bus/subjects.ts";
 import type { ViewerMedia } from "./publisher.ts";
 
 const run = promisify(execFile);
 
-/** Media files of one stream, any room directory, in recording order. */
+/**
+ * Media files of one stream, in recording order, found by their sidecar's `streamId` (so a test
+ * does not depend on how a hostile id became a directory name). Each must sit exactly two
+ * levels below `out`: a stranger's id never escapes or adds a directory.
+ */
 export async function recordedFiles(out: string, streamId: string): Promise<string[]> {
-  const key = streamKey(streamId);
   const files: string[] = [];
-  for (const room of await readdir(out, { withFileTypes: true })) {
-    if (!room.isDirectory()) continue;
-    const dir = join(out, room.name, key);
-    const names = await readdir(dir).catch(() => [] as string[]);
-    files.push(...names.filter((n) => /\.(webm|mkv)$/.test(n)).sort().map((n) => join(dir, n)));
+  for (const entry of await readdir(out, { recursive: true })) {
+    if (!entry.endsWith(".json")) continue;
+    const sidecar = JSON.parse(await readFile(join(out, entry), "utf8")) as { streamId?: string; file?: string };
+    if (sidecar.streamId !== streamId || sidecar.file === undefined) continue;
+    const parts = entry.split(sep);
+    if (parts.length !== 3) throw new Error(`${entry}: not at <out>/<room>/<stream>/`);
+    files.push(join(out, dirname(entry), sidecar.file));
   }
-  return files;
+  return files.sort();
 }
 
 /** Seconds of media the publisher sent to its one viewer (the recorder). */
