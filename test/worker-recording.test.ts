@@ -10,26 +10,21 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryBus } from "../src/bus/MemoryBus.ts";
-import { parseFromWorker, parseHeartbeat, type FromWorker, type Heartbeat } from "../src/bus/messages.ts";
-import { subjects } from "../src/bus/subjects.ts";
 import { DEFAULT_PASSWORD, DEFAULT_SALT, type WorkerConfig } from "../src/config/types.ts";
 import { createStreamRecorder } from "../src/media/index.ts";
 import { createRootLogger } from "../src/observability/logger.ts";
-import { decodePeerPayload, deriveKey, normalizePassword, parsePeerMessage, type PayloadKey } from "../src/protocol/index.ts";
-import { audioClip, videoClip, type PublishCodec } from "../src/publisher/clips.ts";
-import { MediaLoop } from "../src/publisher/MediaLoop.ts";
-import { ViewerPeer, type OfferMode } from "../src/publisher/ViewerPeer.ts";
+import type { PublishCodec } from "../src/publisher/clips.ts";
+import type { OfferMode } from "../src/publisher/ViewerPeer.ts";
 import { StreamWorker } from "../src/stream-worker/StreamWorker.ts";
 import { probe } from "./fixtures/media-probe.ts";
 import { waitFor } from "./harness/wait.ts";
+import { PUBLISHER_UUID as PUBLISHER, startWorkerRelay } from "./harness/workerRelay.ts";
 
 // werift leaves UDP sockets bound after pc.close() (notes/werift.md §3): end the file's process.
 after(() => setTimeout(() => process.exit(), 500).unref());
 
 const log = createRootLogger({ level: process.env.LOG_LEVEL ?? "warn" });
 const scope = { scope: "local", recording: "room1" };
-const PUBLISHER = "publisher-uuid-P";
-const VIEWER = "recorder-uuid-R";
 /** Generous: werift's DTLS runs in JS on a shared 2-CPU box. */
 const CONNECT_TIMEOUT_MS = 30_000;
 
@@ -54,52 +49,10 @@ function workerConfig(outDir: string, password: string | false, codec: PublishCo
   };
 }
 
-/**
- * Plays signaler and server between the worker's bus subjects and the publisher: on `ready` the
- * publisher makes its offer (as after `play`); the server rewrites `UUID` to the sender's.
- */
-function relay(bus: MemoryBus, media: MediaLoop, key: PayloadKey | undefined, offer: OfferMode, codec: PublishCodec) {
-  const fromWorker: FromWorker[] = [];
-  const heartbeats: Heartbeat[] = [];
-  const state: { publisher?: ViewerPeer } = {};
-  const toWorker = subjects.toWorker(scope, "cam1");
-  bus.subscribe(subjects.status(scope, "cam1"), (m) => {
-    const hb = parseHeartbeat(m.data);
-    if (hb) heartbeats.push(hb);
-  });
-  bus.subscribe(subjects.fromWorker(scope, "cam1"), (m) => {
-    const msg = parseFromWorker(m.data);
-    assert.ok(msg, `worker published a malformed message: ${JSON.stringify(m.data)}`);
-    fromWorker.push(msg);
-    if (msg.type === "ready" && !state.publisher) {
-      state.publisher = new ViewerPeer({
-        viewerUuid: VIEWER, session: "sess1", streamId: "cam1", wireStreamId: "cam1", key, offer, codec, media, log,
-        sendSocket: (payload) => bus.publish(toWorker, { type: "peer", uuid: PUBLISHER, payload: { ...payload, UUID: PUBLISHER } }),
-        onMediaStarted: () => undefined,
-        onClosed: () => undefined,
-      });
-    }
-    if (msg.type === "peer") {
-      assert.equal(msg.uuid, PUBLISHER);
-      const parsed = parsePeerMessage({ ...msg.payload, UUID: VIEWER }, { requireUUID: true });
-      assert.ok(parsed.ok, `worker sent an invalid peer message: ${JSON.stringify(msg.payload)}`);
-      if (key) assert.ok(!("description" in msg.payload) || typeof msg.payload.description === "string", "description must be encrypted");
-      const decoded = decodePeerPayload(parsed.msg, key);
-      assert.ok(decoded.ok, decoded.ok ? "" : decoded.error);
-      state.publisher?.handleSocketMessage(decoded.msg);
-    }
-  });
-  return { fromWorker, heartbeats, state };
-}
-
 async function recordAndLeave(c: Case): Promise<void> {
   const outDir = await mkdtemp(join(tmpdir(), "rr-worker-"));
   const bus = new MemoryBus({ log });
-  const media = new MediaLoop([videoClip(c.codec), audioClip()]);
-  media.start();
-  const normalized = normalizePassword(c.password);
-  const key = normalized === false ? undefined : deriveKey(normalized, DEFAULT_SALT);
-  const r = relay(bus, media, key, c.offer, c.codec);
+  const r = startWorkerRelay({ bus, scope, key: "cam1", password: c.password, offer: c.offer, codec: c.codec, log });
   const worker = new StreamWorker(bus, workerConfig(outDir, c.password, c.codec), log, {
     createRecorder: (opts) => createStreamRecorder(opts, log),
   });
@@ -112,7 +65,7 @@ async function recordAndLeave(c: Case): Promise<void> {
     assert.equal(hb.videoCodec, c.codec);
     assert.equal(hb.audioCodec, "opus");
 
-    r.state.publisher?.close("test over", true);
+    r.publisher()?.close("test over", true);
     assert.equal(await worker.done(), "bye");
     const ended = r.fromWorker.find((m) => m.type === "ended");
     assert.deepEqual(ended, { type: "ended", key: "cam1", instance: worker.instance, uuid: PUBLISHER, reason: "bye" });
@@ -126,8 +79,7 @@ async function recordAndLeave(c: Case): Promise<void> {
     assert.ok(Number(p.format.duration) >= 1.5, `duration ${p.format.duration}`);
   } finally {
     await worker.close();
-    r.state.publisher?.close("cleanup", false);
-    media.close();
+    r.stop();
     await bus.close();
     await rm(outDir, { recursive: true, force: true });
   }
