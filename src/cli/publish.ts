@@ -30,6 +30,8 @@ Flags:
   --label L           label sent to viewers in {"info":{"label":L}}
   --dialect D         official | fanout (default official)
   --duration S        hang up after S seconds (default: run until SIGINT/SIGTERM)
+  --misbehave         first send malformed, oversized and wrongly typed messages on
+                      the data channel (robustness tests), then behave
 
 Stdout: one JSON object per line: seeded, viewer-connecting, viewer-media, viewer-ended, server-alert,
 socket-closed, and a final "stopped" with the media statistics.
@@ -48,7 +50,7 @@ async function run(argv: readonly string[]): Promise<number> {
       server: { type: "string" }, room: { type: "string" }, stream: { type: "string" },
       password: { type: "string" }, salt: { type: "string" }, codec: { type: "string" },
       offer: { type: "string" }, label: { type: "string" }, dialect: { type: "string" },
-      duration: { type: "string" },
+      duration: { type: "string" }, misbehave: { type: "boolean" },
     },
     strict: true,
   });
@@ -71,6 +73,7 @@ async function run(argv: readonly string[]): Promise<number> {
     codec: oneOf(values.codec, ["vp8", "h264"], "codec", "vp8"),
     offer: oneOf(values.offer, ["media", "datachannel"], "offer", "media"),
     dialect: oneOf(values.dialect, ["official", "fanout"], "dialect", "official"),
+    misbehave: values.misbehave ?? false,
     log: createRootLogger(),
     onEvent: print,
   });

@@ -39,6 +39,8 @@ export interface PublisherOptions {
   /** @default "media" */
   readonly offer?: OfferMode;
   readonly label?: string;
+  /** Send malformed data-channel messages first (src/publisher/hostile.ts). */
+  readonly misbehave?: boolean;
   /** @default "official" */
   readonly dialect?: Dialect;
   readonly log?: Logger;
@@ -244,6 +246,7 @@ class Publisher implements PublisherHandle {
       viewerUuid, session, streamId: this.#o.streamId, wireStreamId: this.#wireId, key: this.#key,
       offer: this.#o.offer ?? "media", codec: this.#o.codec ?? "vp8", media: this.#media, log: this.#log,
       ...(this.#o.label !== undefined ? { label: this.#o.label } : {}),
+      misbehave: this.#o.misbehave ?? false,
       sendSocket: (m) => this.#send(m),
       onMediaStarted: (p, startedAt) => this.#o.onEvent?.({ type: "viewer-media", viewer: p.viewerUuid, startedAt }),
       onClosed: (p, reason) => {

@@ -21,6 +21,7 @@ import { decodePeerPayload, type DecodedPeerMessage } from "../protocol/payload.
 import { parsePeerMessage, type IceCandidate } from "../protocol/peerMessages.ts";
 import type { PublishCodec } from "./clips.ts";
 import type { MediaFrameEvent, MediaLoop } from "./MediaLoop.ts";
+import { hostileDataChannelMessages } from "./hostile.ts";
 import { publisherPeerConfig } from "./peerConfig.ts";
 
 export type OfferMode = "media" | "datachannel";
@@ -35,6 +36,8 @@ export interface ViewerPeerOptions {
   readonly offer: OfferMode;
   readonly codec: PublishCodec;
   readonly label?: string;
+  /** Send hostile.ts's malformed messages on DC open (robustness tests). */
+  readonly misbehave?: boolean;
   readonly media: MediaLoop;
   /** Directed message to the viewer through the handshake server (UUID already set). */
   readonly sendSocket: (msg: Json) => void;
@@ -202,6 +205,7 @@ export class ViewerPeer {
   #onDataChannelOpen(): void {
     this.#dcUsable = true;
     this.#log.debug("sendChannel open");
+    if (this.#o.misbehave) for (const m of hostileDataChannelMessages()) this.#dc.send(m);
     if (this.#o.label !== undefined) this.#dc.send(JSON.stringify({ info: { label: this.#o.label } }));
   }
 

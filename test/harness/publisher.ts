@@ -23,6 +23,7 @@ export interface PublisherProcessOptions {
   readonly label?: string;
   readonly dialect?: "official" | "fanout";
   readonly durationSeconds?: number;
+  readonly misbehave?: boolean;
 }
 
 /** One JSON line of the publisher's stdout (see src/cli/publish.ts). */
@@ -61,6 +62,7 @@ function flags(o: PublisherProcessOptions): string[] {
   if (o.label !== undefined) f.push("--label", o.label);
   if (o.dialect) f.push("--dialect", o.dialect);
   if (o.durationSeconds !== undefined) f.push("--duration", String(o.durationSeconds));
+  if (o.misbehave) f.push("--misbehave");
   return f;
 }
 
