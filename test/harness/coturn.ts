@@ -33,11 +33,15 @@ export interface Coturn {
 export interface CoturnStats {
   /** Successful ALLOCATE requests. */
   readonly allocations: number;
+  /** Client connections over TCP (`turn:…?transport=tcp`). */
+  readonly tcpConnections: number;
   /** Peer addresses for which a permission was created (the other side of relayed pairs). */
   readonly peers: readonly string[];
-  /** Bytes relayed out to peers and in from them, summed over the `usage:` lines seen. */
-  readonly sentBytes: number;
-  readonly receivedBytes: number;
+  /** Bytes the relay received from and sent to peers, from the `peer usage:` line coturn
+   * writes when an allocation ends (a UDP allocation lives on for its lifetime after the
+   * client is gone, so these stay 0 for UDP in a short test). */
+  readonly peerReceivedBytes: number;
+  readonly peerSentBytes: number;
 }
 
 /** Starts coturn on 127.0.0.1 and resolves once its UDP listener is open. */
@@ -124,23 +128,25 @@ export async function startCoturn(opts: { username?: string; password?: string; 
   };
 }
 
-/** Reads allocation, permission and usage lines of coturn 4.6's verbose log. */
+/** Reads allocation, connection, permission and usage lines of coturn 4.6's verbose log. */
 export function parseStats(lines: readonly string[]): CoturnStats {
   let allocations = 0;
-  let sentBytes = 0;
-  let receivedBytes = 0;
+  let tcpConnections = 0;
+  let peerReceivedBytes = 0;
+  let peerSentBytes = 0;
   const peers = new Set<string>();
   for (const line of lines) {
     if (/ALLOCATE processed, success/.test(line)) allocations++;
-    const perm = /CREATE_PERMISSION processed, success.*?peer ([0-9a-fA-F.:[\]]+)/.exec(line) ?? /peer ([0-9a-fA-F.:[\]]+) lifetime updated/.exec(line);
+    if (/tcp or tls connected to/.test(line)) tcpConnections++;
+    const perm = /peer ([0-9a-fA-F.:[\]]+) lifetime updated/.exec(line);
     if (perm) peers.add(perm[1]!);
-    const usage = /usage: .*?rb=(\d+), sp=\d+, sb=(\d+)/.exec(line);
+    const usage = /peer usage: .*?rb=(\d+), sp=\d+, sb=(\d+)/.exec(line);
     if (usage) {
-      receivedBytes += Number(usage[1]);
-      sentBytes += Number(usage[2]);
+      peerReceivedBytes += Number(usage[1]);
+      peerSentBytes += Number(usage[2]);
     }
   }
-  return { allocations, peers: [...peers], sentBytes, receivedBytes };
+  return { allocations, tcpConnections, peers: [...peers], peerReceivedBytes, peerSentBytes };
 }
 
 /** The first non-internal IPv4 address: what werift and Chromium use as host candidates. */
