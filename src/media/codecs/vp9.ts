@@ -37,7 +37,11 @@ export function parseVp9Descriptor(p: Buffer): Vp9Descriptor {
     if (ss & 0x10) off += 4 * layers; // Y: WIDTH/HEIGHT per spatial layer
     if (ss & 0x08) {
       const groups = at();
-      for (let g = 0; g < groups; g++) off += (at() >> 2) & 0x03; // R reference indices
+      for (let g = 0; g < groups; g++) {
+        // Read first: `off += f(at())` would add to the offset from before at() advanced it.
+        const refs = (at() >> 2) & 0x03; // T U R: R P_DIFF bytes follow
+        off += refs;
+      }
     }
   }
   if (off >= p.length) throw new RangeError("VP9 payload descriptor without payload");
