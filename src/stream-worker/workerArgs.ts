@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings, type NatsSettings } from "../bus/natsOptions.ts";
-import { subjectToken, streamKey } from "../bus/subjects.ts";
+import { isSubjectToken, subjectToken, streamKey } from "../bus/subjects.ts";
 import { UsageError } from "../cli/command.ts";
 import { IceConfigError, parseIceServerUrl } from "../config/iceUrl.ts";
 import { DEFAULT_PASSWORD, DEFAULT_SALT, type IceServerConfig, type WorkerConfig } from "../config/types.ts";
@@ -69,7 +69,7 @@ export function parseWorkerArgs(argv: readonly string[], env: Env): WorkerComman
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const logLevel = values["log-level"] ?? env.LOG_LEVEL;
   const extra = logLevel ? { logLevel } : {};
-  if (env.RR_WORKER_CONFIG !== undefined) {
+  if (env.RR_WORKER_CONFIG) {
     // Local: the supervisor's JSON; "false" or no RR_PASSWORD means no password.
     const pw = env.RR_PASSWORD;
     const password = pw === undefined || pw === "" || pw.toLowerCase() === "false" ? false : pw;
@@ -166,9 +166,9 @@ export function parseWorkerConfigJson(text: string, password: string | false): W
   const { scope, stream, ice, output } = v;
   if (!isObj(scope) || typeof scope.scope !== "string" || typeof scope.recording !== "string") return bad("scope must be {scope, recording}");
   if (!isObj(stream) || typeof stream.key !== "string" || typeof stream.streamId !== "string") return bad("stream must be {key, streamId[, label]}");
-  if (stream.key !== subjectToken(stream.key)) return bad("stream.key is not a safe token");
+  if (!isSubjectToken(stream.key)) return bad("stream.key is not a safe token");
   if (stream.label !== undefined && typeof stream.label !== "string") return bad("stream.label must be a string");
-  if (typeof v.roomDir !== "string" || v.roomDir !== subjectToken(v.roomDir)) return bad("roomDir must be a safe token");
+  if (typeof v.roomDir !== "string" || !isSubjectToken(v.roomDir)) return bad("roomDir must be a safe token");
   if (!isObj(ice) || !Array.isArray(ice.iceServers) || typeof ice.relayOnly !== "boolean") return bad("ice must be {iceServers[], relayOnly}");
   const servers = ice.iceServers.map((s): IceServerConfig => {
     if (!isObj(s) || typeof s.urls !== "string") return bad("ice.iceServers[] must be {urls: string, username?, credential?}");
