@@ -1,3 +1,5 @@
+import { isSubjectToken } from "./subjects.ts";
+
 /**
  * What travels on the bus, as discriminated unions (one per subject family). Each message is
  * validated by the `parse*` functions at the receiving edge; anything else is dropped and
@@ -101,13 +103,14 @@ export interface Heartbeat {
   readonly error?: string;
 }
 
+const isKey = (v: unknown): v is string => typeof v === "string" && isSubjectToken(v);
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isStr = (v: unknown, max = 4096): v is string => typeof v === "string" && v.length > 0 && v.length <= max;
 const END_REASONS = new Set<string>(Object.values(EndReason));
 const isReason = (v: unknown): v is EndReason => typeof v === "string" && END_REASONS.has(v);
 
 export function parseStreamInfo(v: unknown): StreamInfo | undefined {
-  if (!isObj(v) || !isStr(v.key, 128) || !isStr(v.streamId) || !isStr(v.wireId) || !isStr(v.uuid, 256)) return undefined;
+  if (!isObj(v) || !isKey(v.key) || !isStr(v.streamId) || !isStr(v.wireId) || !isStr(v.uuid, 256)) return undefined;
   if (v.label !== undefined && typeof v.label !== "string") return undefined;
   return { key: v.key, streamId: v.streamId, wireId: v.wireId, uuid: v.uuid, ...(v.label !== undefined ? { label: v.label as string } : {}) };
 }
@@ -120,7 +123,7 @@ export function parseRosterEvent(v: unknown): RosterEvent | undefined {
       return stream && { type: "joined", stream };
     }
     case "left":
-      return isStr(v.key, 128) && isStr(v.uuid, 256) && typeof v.reason === "string"
+      return isKey(v.key) && isStr(v.uuid, 256) && typeof v.reason === "string"
         ? { type: "left", key: v.key, uuid: v.uuid, reason: v.reason }
         : undefined;
     case "signaling":
@@ -156,15 +159,15 @@ export function parseFromWorker(v: unknown): FromWorker | undefined {
   if (!isObj(v)) return undefined;
   switch (v.type) {
     case "ready":
-      return isStr(v.key, 128) && isStr(v.instance, 128) ? { type: "ready", key: v.key, instance: v.instance } : undefined;
+      return isKey(v.key) && isStr(v.instance, 128) ? { type: "ready", key: v.key, instance: v.instance } : undefined;
     case "peer":
       return isStr(v.uuid, 256) && isObj(v.payload) ? { type: "peer", uuid: v.uuid, payload: v.payload } : undefined;
     case "connected":
-      return isStr(v.key, 128) && isStr(v.instance, 128) && isStr(v.uuid, 256)
+      return isKey(v.key) && isStr(v.instance, 128) && isStr(v.uuid, 256)
         ? { type: "connected", key: v.key, instance: v.instance, uuid: v.uuid }
         : undefined;
     case "ended":
-      return isStr(v.key, 128) && isStr(v.instance, 128) && isReason(v.reason) && (v.uuid === undefined || isStr(v.uuid, 256))
+      return isKey(v.key) && isStr(v.instance, 128) && isReason(v.reason) && (v.uuid === undefined || isStr(v.uuid, 256))
         ? { type: "ended", key: v.key, instance: v.instance, reason: v.reason, ...(v.uuid !== undefined ? { uuid: v.uuid as string } : {}) }
         : undefined;
     default:
@@ -173,7 +176,7 @@ export function parseFromWorker(v: unknown): FromWorker | undefined {
 }
 
 export function parseHeartbeat(v: unknown): Heartbeat | undefined {
-  if (!isObj(v) || v.type !== "heartbeat" || !isStr(v.key, 128) || !isStr(v.instance, 128) || typeof v.state !== "string") return undefined;
+  if (!isObj(v) || v.type !== "heartbeat" || !isKey(v.key) || !isStr(v.instance, 128) || typeof v.state !== "string") return undefined;
   for (const n of ["bitrateKbps", "bytesWritten", "framesWritten", "segments", "durationSec", "packetsLost", "nacks", "plis"]) {
     if (typeof v[n] !== "number") return undefined;
   }

@@ -39,6 +39,23 @@ export function subjectToken(id: string): string {
 /** The key of a stream on the bus and on disk: the token of its base (unhashed) id. */
 export const streamKey = subjectToken;
 
+const HASHED_TOKEN = /^[A-Za-z0-9_-]{0,40}~[0-9a-f]{12}$/;
+
+/**
+ * True for anything `subjectToken` can return. Keys are computed once, from the id, by the
+ * signaler; everyone downstream checks them with this and uses them verbatim. Re-tokenizing a
+ * key would hash the `~` form a second time, and accepting the `~` form in `subjectToken`
+ * would let a stranger name a stream exactly like another stream's key.
+ */
+export function isSubjectToken(s: string): boolean {
+  return SAFE_TOKEN.test(s) || HASHED_TOKEN.test(s);
+}
+
+function keyToken(key: string): string {
+  if (!isSubjectToken(key)) throw new TypeError(`not a stream key: ${JSON.stringify(key.slice(0, 80))}`);
+  return key;
+}
+
 function prefix(s: SubjectScope): string {
   return `rr.${subjectToken(s.scope)}.${subjectToken(s.recording)}`;
 }
@@ -46,11 +63,11 @@ function prefix(s: SubjectScope): string {
 export const subjects = {
   roster: (s: SubjectScope) => `${prefix(s)}.roster`,
   rosterGet: (s: SubjectScope) => `${prefix(s)}.roster.get`,
-  toWorker: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${subjectToken(key)}.to-worker`,
-  fromWorker: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${subjectToken(key)}.from-worker`,
-  status: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${subjectToken(key)}.status`,
+  toWorker: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${keyToken(key)}.to-worker`,
+  fromWorker: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${keyToken(key)}.from-worker`,
+  status: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${keyToken(key)}.status`,
   /** Request: "I will record this stream"; answered by its current owner (claim.ts). */
-  claim: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${subjectToken(key)}.claim`,
+  claim: (s: SubjectScope, key: string) => `${prefix(s)}.stream.${keyToken(key)}.claim`,
   allFromWorker: (s: SubjectScope) => `${prefix(s)}.stream.*.from-worker`,
   allStatus: (s: SubjectScope) => `${prefix(s)}.stream.*.status`,
   /** Reply subjects of requests (NATS `inboxPrefix`): inside the recording, so its user may read them. */

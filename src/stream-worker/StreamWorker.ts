@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Bus, BusMessage, Subscription } from "../bus/Bus.ts";
 import { EndReason, parseToWorker, WorkerState, type FromWorker } from "../bus/messages.ts";
-import { subjects, subjectToken } from "../bus/subjects.ts";
+import { subjects } from "../bus/subjects.ts";
 import type { WorkerConfig } from "../config/types.ts";
 import type { RecorderEvent } from "../media/types.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -190,7 +190,7 @@ export class StreamWorker {
     let recorder;
     try {
       recorder = await this.#createRecorder({
-        dir: join(this.#config.output.outDir, subjectToken(this.#config.roomDir), subjectToken(this.#config.stream.key)),
+        dir: join(this.#config.output.outDir, this.#config.roomDir, this.#config.stream.key),
         sidecar: { room: this.#config.roomDir, streamId: this.#config.stream.streamId, peerUuid: id.uuid, ...(this.#label !== undefined ? { label: this.#label } : {}) },
         segmentSeconds: this.#config.output.segmentSeconds,
         segmentBytes: this.#config.output.segmentBytes,
