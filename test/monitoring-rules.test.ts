@@ -56,7 +56,7 @@ async function exposition(): Promise<{ text: string; names: Set<string> }> {
   for (const r of registries) {
     text += await r.metrics();
     for (const m of await r.getMetricsAsJSON()) {
-      if (m.type === "histogram") for (const suffix of ["_bucket", "_sum", "_count"]) names.add(m.name + suffix);
+      if (String(m.type) === "histogram") for (const suffix of ["_bucket", "_sum", "_count"]) names.add(m.name + suffix);
       else names.add(m.name);
     }
   }
