@@ -51,3 +51,67 @@ test("recorder - H.264 640x360 → 1280x720 starts a new segment whose avcC matc
   assert.deepEqual(sizes, ["640x360", "1280x720"]);
   assert.deepEqual(sidecarOf(files[1] as string).resolution, { width: 1280, height: 720 });
 });
+
+test("recorder - VP8 640x360 → 1280x720 stays in one file and decodes without errors", async () => {
+  const small = makeClip({ video: "vp8", seconds: 2, width: 640, height: 360 });
+  const large = makeClip({ video: "vp8", seconds: 2, width: 1280, height: 720 });
+  const frames = [...small.video, ...large.video.map((f) => ({ ...f, time: f.time + 2 }))];
+  const dir = tempDir("vp8res");
+  const r = startRecording(dir, [video("vp8")]);
+  r.feed(byArrival({ v: packetizeVideo("vp8", frames) }));
+  await r.recorder.close();
+
+  const [file, ...rest] = segmentFiles(dir);
+  assert.ok(file && rest.length === 0);
+  assert.equal(decodeErrors(file), "");
+  assert.equal(frameCount(probe(file, true), "video"), frames.length);
+  const changes = sidecarOf(file).resolutionChanges as { atSec: number; width: number; height: number }[];
+  assert.deepEqual(changes.map((c) => `${c.width}x${c.height}`), ["640x360", "1280x720"]);
+  assert.ok(Math.abs((changes[1]?.atSec ?? 0) - 2) < 0.05, `change at ${changes[1]?.atSec}`);
+});
+
+test("recorder - rotation by size: every segment near the limit, none lost", async () => {
+  const clip = makeClip({ video: "vp8", audio: true, seconds: 8 });
+  const dir = tempDir("rotbytes");
+  const limit = 60_000;
+  const r = startRecording(dir, [video("vp8"), audio()], { segmentBytes: limit });
+  r.feed(byArrival({ v: packetizeVideo("vp8", clip.video), a: packetizeAudio(clip.audio) }));
+  await r.recorder.close();
+
+  const files = segmentFiles(dir);
+  assert.ok(files.length >= 3, `${files.length} segments`);
+  let videoFrames = 0;
+  let total = 0;
+  for (const f of files) {
+    assert.equal(decodeErrors(f), "", f);
+    const p = probe(f, true);
+    videoFrames += frameCount(p, "video");
+    total += durationSec(p);
+  }
+  // A segment ends at the first keyframe after the limit (1 s GOP): at most ~1 s of media over it.
+  for (const f of files.slice(0, -1)) {
+    const bytes = sidecarOf(f).bytes as number;
+    assert.ok(bytes >= limit && bytes < limit + 60_000, `${f}: ${bytes} bytes`);
+  }
+  assert.equal(videoFrames, clip.video.length);
+  assert.ok(Math.abs(total - 8) <= 0.2, `sum of durations ${total}`);
+});
+
+test("recorder - maxDurationSeconds finalizes the recording and emits max-duration once", async () => {
+  const clip = makeClip({ video: "vp8", audio: true, seconds: 8 });
+  const dir = tempDir("maxdur");
+  const r = startRecording(dir, [video("vp8"), audio()], { maxDurationSeconds: 3, segmentSeconds: 2 });
+  r.feed(byArrival({ v: packetizeVideo("vp8", clip.video), a: packetizeAudio(clip.audio) }));
+  assert.deepEqual(r.events.filter((e) => e.type === "max-duration").length, 1);
+  await r.recorder.close();
+
+  const files = segmentFiles(dir);
+  assert.equal(files.length, 2);
+  let total = 0;
+  for (const f of files) {
+    assert.equal(decodeErrors(f), "", f);
+    assert.equal(sidecarOf(f).finalized, true);
+    total += durationSec(probe(f));
+  }
+  assert.ok(Math.abs(total - 3) <= 0.2, `sum of durations ${total}`);
+});
