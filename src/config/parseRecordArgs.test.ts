@@ -1,0 +1,48 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseRecordArgs } from "./parseRecordArgs.ts";
+import { UsageError } from "../cli/command.ts";
+
+test("record args - defaults", () => {
+  const c = parseRecordArgs(["--room", "myroom"], {});
+  assert.deepEqual(c.room, { room: "myroom", password: "someEncryptionKey123", salt: "vdo.ninja", server: "wss://wss.vdo.ninja:443", dialect: "official" });
+  assert.deepEqual(c.output, { outDir: "./recordings", segmentSeconds: 0, segmentBytes: 0, maxDurationSeconds: 0 });
+  assert.deepEqual(c.filters, { include: [], exclude: [] });
+  assert.deepEqual(c.ice, { turn: [], relayOnly: false });
+  assert.equal(c.screenShare, false);
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.room));
+});
+
+test("record args - every flag", () => {
+  const c = parseRecordArgs(
+    ["--room", "r", "--password", "s3cret", "--salt", "example.com", "--server", "ws://127.0.0.1:1", "--dialect", "fanout", "--out", "/tmp/x",
+      "--include", "a,b", "--include", "c*", "--exclude", "d", "--segment", "60", "--segment-size", "1.5", "--max-duration", "3600",
+      "--stun", "stun:s:3478", "--turn", "turn:u:p@h:3478", "--turn", "turns:u:p@h", "--relay-only", "--prefer-codec", "VP9", "--screen-share",
+      "--duration", "5", "--log-level", "debug"],
+    {},
+  );
+  assert.equal(c.room.password, "s3cret");
+  assert.equal(c.room.dialect, "fanout");
+  assert.deepEqual(c.filters, { include: ["a", "b", "c*"], exclude: ["d"] });
+  assert.deepEqual(c.output, { outDir: "/tmp/x", segmentSeconds: 60, segmentBytes: 1572864, maxDurationSeconds: 3600 });
+  assert.deepEqual(c.ice, { stun: ["stun:s:3478"], turn: ["turn:u:p@h:3478", "turns:u:p@h"], relayOnly: true });
+  assert.equal(c.preferCodec, "vp9");
+  assert.equal(c.durationSeconds, 5);
+  assert.equal(c.logLevel, "debug");
+});
+
+test("record args - password from env, 'false' disables, --stun false means none", () => {
+  assert.equal(parseRecordArgs(["--room", "r"], { RR_PASSWORD: "envpw" }).room.password, "envpw");
+  assert.equal(parseRecordArgs(["--room", "r", "--password", "false"], {}).room.password, false);
+  assert.equal(parseRecordArgs(["--room", "r", "--stun", "false"], {}).ice.stun, false);
+});
+
+test("record args - invalid input is a UsageError", () => {
+  for (const argv of [
+    [], ["--room", " "], ["--room", "r", "--dialect", "x"], ["--room", "r", "--server", "http://x"], ["--room", "r", "--segment", "-1"],
+    ["--room", "r", "--duration", "0"], ["--room", "r", "--prefer-codec", "h265"], ["--room", "r", "--log-level", "loud"], ["--room", "r", "extra"],
+  ]) {
+    assert.throws(() => parseRecordArgs(argv, {}), UsageError, argv.join(" "));
+  }
+  assert.throws(() => parseRecordArgs(["--room", "r", "--password", "a"], { RR_PASSWORD: "b" }), /mutually exclusive/);
+});
