@@ -19,8 +19,8 @@ test("worker metrics - packets, states and end reasons appear in the exposition"
 
 test("worker metrics - recorder totals become counter increments that never go back", async () => {
   const m = new WorkerMetrics();
-  m.recorder({ framesWritten: 10, bytesWritten: 5000, keyframes: 1, rotations: 0, packetsLost: 2 });
-  m.recorder({ framesWritten: 25, bytesWritten: 9000, keyframes: 2, rotations: 1, packetsLost: 2 });
+  m.recorder({ framesWritten: 10, bytesWritten: 5000, keyframes: 1, rotations: 0, segments: 1, packetsLost: 2 });
+  m.recorder({ framesWritten: 25, bytesWritten: 9000, keyframes: 2, rotations: 1, segments: 2, packetsLost: 2 });
   const text = await m.text();
   assert.match(text, /rr_worker_frames_written_total 25/);
   assert.match(text, /rr_worker_bytes_written_total 9000/);

@@ -15,6 +15,8 @@ export interface RecorderTotals {
   readonly bytesWritten: number;
   readonly keyframes: number;
   readonly rotations: number;
+  /** Files opened (rotations plus one per recorder that wrote anything). */
+  readonly segments: number;
   readonly packetsLost: number;
 }
 
@@ -32,7 +34,7 @@ export class WorkerMetrics {
   readonly #connection = new Gauge({ name: "rr_worker_connection_state", help: "1 for the peer connection's current state", labelNames: ["state"], registers: [this.registry] });
   readonly #ice = new Gauge({ name: "rr_worker_ice_state", help: "1 for the ICE connection's current state", labelNames: ["state"], registers: [this.registry] });
   readonly #ended = new Counter({ name: "rr_worker_ended_total", help: "connections ended, by reason", labelNames: ["reason"], registers: [this.registry] });
-  #mirrored: RecorderTotals = { framesWritten: 0, bytesWritten: 0, keyframes: 0, rotations: 0, packetsLost: 0 };
+  #mirrored: RecorderTotals = { framesWritten: 0, bytesWritten: 0, keyframes: 0, rotations: 0, segments: 0, packetsLost: 0 };
 
   rtp(kind: TrackKind, payloadBytes: number): void {
     this.#packets.inc({ kind });

@@ -31,4 +31,5 @@ test("heartbeat - totals add finished recorders to the current one", () => {
   const t = addTotals(addTotals(ZERO_TOTALS, stats), { ...stats, segments: 1 });
   assert.equal(t.bytesWritten, 20_000);
   assert.equal(t.rotations, 1);
+  assert.equal(t.segments, 3);
 });

@@ -14,11 +14,12 @@ export function addTotals(a: RecorderTotals, s: RecorderStats | undefined): Reco
     bytesWritten: a.bytesWritten + s.bytesWritten,
     keyframes: a.keyframes + s.keyframes,
     rotations: a.rotations + Math.max(0, s.segments - 1),
+    segments: a.segments + s.segments,
     packetsLost: a.packetsLost + s.packetsLost,
   };
 }
 
-export const ZERO_TOTALS: RecorderTotals = { framesWritten: 0, bytesWritten: 0, keyframes: 0, rotations: 0, packetsLost: 0 };
+export const ZERO_TOTALS: RecorderTotals = { framesWritten: 0, bytesWritten: 0, keyframes: 0, rotations: 0, segments: 0, packetsLost: 0 };
 
 /** The state to report, from the lifecycle phase and the media clock. */
 export function reportedState(phase: WorkerState, stats: RecorderStats | undefined, now: number): WorkerState {
@@ -62,7 +63,7 @@ export function buildHeartbeat(i: HeartbeatInput): Heartbeat {
     bitrateKbps: i.intervalMs > 0 ? Math.round((i.bytesDelta * 8) / i.intervalMs) : 0,
     bytesWritten: i.totals.bytesWritten,
     framesWritten: i.totals.framesWritten,
-    segments: i.totals.rotations + (s && s.segments > 0 ? 1 : 0),
+    segments: i.totals.segments,
     ...opt("file", s?.currentFile),
     durationSec: s?.durationSec ?? 0,
     ...opt("lastMediaAt", s?.lastMediaAt),
