@@ -5,7 +5,7 @@
  */
 import { CoreV1Api, CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type ObjectCache, type V1Pod } from "@kubernetes/client-node";
 import type { Logger } from "../observability/logger.ts";
-import type { OperatorSettings, RoomRecording } from "./types.ts";
+import type { OperatorSettings, RoomRecording, RoomRecordingStatus } from "./types.ts";
 import { GROUP, PLURAL, VERSION } from "./types.ts";
 import { LABEL_MANAGED_BY, MANAGED_BY } from "./names.ts";
 import { Applier } from "./apply.ts";
@@ -15,11 +15,16 @@ import { WorkQueue } from "./WorkQueue.ts";
 import type { OperatorMetrics } from "./metrics.ts";
 import type { Bus } from "../bus/Bus.ts";
 import { podComponent } from "./podState.ts";
+import { stableJson } from "./stableJson.ts";
+import { isConflict } from "./errors.ts";
 
 /** Level-triggered safety net: informers can miss events (notes §3, silent watch death). */
 export const RESYNC_MS = 30_000;
 const ERROR_RETRY_MS = 5_000;
 const GAUGE_INTERVAL_MS = 5_000;
+const CONFLICT_RETRY_MS = 500;
+const EXPECTATION_POLL_MS = 250;
+const EXPECTATION_TIMEOUT_MS = 10_000;
 const INFORMER_RESTART_MS = 3_000;
 
 export interface ControllerOptions {
@@ -44,6 +49,10 @@ export class Controller {
   readonly #roster: RosterTracker;
   readonly #recordings: Informer<RoomRecording> & ObjectCache<RoomRecording>;
   readonly #pods: Informer<V1Pod> & ObjectCache<V1Pod>;
+  /** Status this replica last wrote per recording: the truth while the cache lags behind. */
+  readonly #written = new Map<string, RoomRecordingStatus>();
+  /** Pods created but not yet seen in the cache (controller-runtime's "expectations"). */
+  readonly #expected = new Map<string, { names: Set<string>; until: number }>();
   #leading = false;
   #synced = 0;
   #resync: NodeJS.Timeout | undefined;
@@ -94,6 +103,8 @@ export class Controller {
 
   setLeading(leading: boolean): void {
     this.#leading = leading;
+    this.#written.clear();
+    this.#expected.clear();
     this.#opts.metrics.leader.set(leading ? 1 : 0);
     if (leading) this.#enqueueAll();
   }
@@ -120,6 +131,8 @@ export class Controller {
       const key = keyOf(rec.metadata.namespace, rec.metadata.name);
       this.#roster.untrack(key);
       this.#queue.forget(key);
+      this.#written.delete(key);
+      this.#expected.delete(key);
     });
     const onPod = (pod: V1Pod) => {
       const owner = pod.metadata?.ownerReferences?.find((o) => o.controller && o.kind === "RoomRecording");
@@ -156,26 +169,40 @@ export class Controller {
   async #process(key: string): Promise<void> {
     if (!this.#leading || this.#closed) return;
     const [namespace, name] = key.split("/") as [string, string];
-    const rec = this.#recordings.get(name, namespace);
-    if (!rec) {
+    const cached = this.#recordings.get(name, namespace);
+    if (!cached) {
       this.#roster.untrack(key);
       return;
     }
+    const written = this.#written.get(key);
+    const rec = written ? { ...cached, status: written } : cached;
     const log = this.#log.child({ recording: name, namespace });
+    const pods = this.#pods.list(namespace).filter((p) => p.metadata?.ownerReferences?.some((o) => o.uid === rec.metadata.uid));
+    if (this.#awaitingPods(key, pods)) {
+      this.#queue.add(key, EXPECTATION_POLL_MS);
+      return;
+    }
     const end = this.#opts.metrics.reconcileSeconds.startTimer();
     try {
       const plan = reconcile({
         rec,
-        pods: this.#pods.list(namespace).filter((p) => p.metadata?.ownerReferences?.some((o) => o.uid === rec.metadata.uid)),
+        pods,
         ...withRoster(this.#roster.roster(key)),
         heartbeats: this.#roster.heartbeats(key),
         settings: this.#opts.settings,
         now: Date.now(),
       });
-      await this.#carryOut(rec, plan, log);
+      await this.#carryOut(key, rec, plan, log);
       this.#opts.metrics.reconciles.inc({ result: "success" });
       if (plan.requeueAfterMs !== undefined) this.#queue.add(key, plan.requeueAfterMs);
     } catch (err) {
+      if (isConflict(err)) {
+        // Our cached copy is older than the server's (e.g. right after adding the finalizer).
+        this.#opts.metrics.reconciles.inc({ result: "conflict" });
+        log.debug({ err }, "conflict; retrying with a fresher copy");
+        this.#queue.add(key, CONFLICT_RETRY_MS);
+        return;
+      }
       this.#opts.metrics.reconciles.inc({ result: "error" });
       this.#opts.metrics.reconcileErrors.inc();
       log.error({ err }, "reconcile failed; retrying");
@@ -185,21 +212,40 @@ export class Controller {
     }
   }
 
-  async #carryOut(rec: RoomRecording, plan: ReconcilePlan, log: Logger): Promise<void> {
+  /** True while pods this replica created are not in the cache yet (bounded by a deadline). */
+  #awaitingPods(key: string, pods: readonly V1Pod[]): boolean {
+    const exp = this.#expected.get(key);
+    if (!exp) return false;
+    const seen = new Set(pods.map((p) => p.metadata?.name));
+    for (const n of exp.names) if (seen.has(n)) exp.names.delete(n);
+    if (exp.names.size === 0 || Date.now() > exp.until) {
+      this.#expected.delete(key);
+      return false;
+    }
+    return true;
+  }
+
+  async #carryOut(key: string, rec: RoomRecording, plan: ReconcilePlan, log: Logger): Promise<void> {
     if (plan.addFinalizer) {
       // The resulting update event brings us back with the finalizer in place.
       await this.#applier.setFinalizer(rec, true);
       return;
     }
+    const createdPods = new Set<string>();
     for (const obj of plan.apply) {
       await this.#applier.apply(obj);
+      if (obj.kind === "Pod") createdPods.add(obj.metadata!.name!);
       log.info({ kind: obj.kind, name: obj.metadata?.name }, "applied");
     }
+    if (createdPods.size) this.#expected.set(key, { names: createdPods, until: Date.now() + EXPECTATION_TIMEOUT_MS });
     for (const pod of plan.deletePods) {
       await this.#applier.deletePod(rec.metadata.namespace, pod);
       log.info({ pod }, "deleted pod");
     }
-    if (JSON.stringify(plan.status) !== JSON.stringify(rec.status ?? {})) await this.#applier.writeStatus(rec, plan.status);
+    if (stableJson(plan.status) !== stableJson(rec.status ?? {})) {
+      await this.#applier.writeStatus(rec, plan.status);
+      this.#written.set(key, plan.status);
+    }
     for (const ev of plan.events) {
       log.info({ reason: ev.reason, eventType: ev.type }, ev.message);
       await this.#applier.recordEvent(rec, ev).catch((err: unknown) => log.warn({ err }, "could not record an event"));

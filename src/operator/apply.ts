@@ -56,21 +56,17 @@ export class Applier {
   }
 
   /**
-   * Add or remove our finalizer with a JSON patch that first tests resourceVersion, so a
-   * concurrent writer makes this fail with 409 instead of losing someone else's finalizer.
+   * Add or remove our finalizer with a merge patch that carries the resourceVersion we read, so
+   * a concurrent writer makes this fail with 409 instead of losing someone else's finalizer.
    */
   async setFinalizer(rec: RoomRecording, present: boolean): Promise<void> {
     const { namespace, name, resourceVersion } = rec.metadata;
     const current = rec.metadata.finalizers ?? [];
-    const next = present ? [...new Set([...current, FINALIZER])] : current.filter((f) => f !== FINALIZER);
-    const body = [
-      { op: "test", path: "/metadata/resourceVersion", value: resourceVersion },
-      { op: rec.metadata.finalizers ? "replace" : "add", path: "/metadata/finalizers", value: next },
-    ];
+    const finalizers = present ? [...new Set([...current, FINALIZER])] : current.filter((f) => f !== FINALIZER);
     try {
       await this.#custom.patchNamespacedCustomObject(
-        { group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body },
-        setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
+        { group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: { metadata: { resourceVersion, finalizers } } },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
       );
     } catch (err) {
       if (!isNotFound(err)) throw new KubernetesError(`${present ? "adding" : "removing"} the finalizer of ${namespace}/${name}`, err);

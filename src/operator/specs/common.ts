@@ -8,6 +8,7 @@ import type { V1Container, V1EnvVar, V1OwnerReference, V1PodSecurityContext, V1S
 import type { OperatorSettings, RoomRecording } from "../types.ts";
 import { API_VERSION, KIND } from "../types.ts";
 import { ANNOTATION_SPEC_HASH } from "../names.ts";
+import { stableJson } from "../stableJson.ts";
 
 /** Mount point of the recording volume inside the pods. */
 export const RECORDINGS_MOUNT = "/recordings";
@@ -61,15 +62,6 @@ export function image(rec: RoomRecording, settings: OperatorSettings): string {
 /** Stable hash of what a pod was built from; stored as an annotation, compared by apply. */
 export function specHash(obj: unknown): string {
   return createHash("sha256").update(stableJson(obj)).digest("hex").slice(0, 16);
-}
-
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-  if (v && typeof v === "object") {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableJson(x)}`).join(",")}}`;
-  }
-  return JSON.stringify(v);
 }
 
 /** Stamp the hash of the container spec on the pod's annotations. */
