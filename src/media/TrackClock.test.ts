@@ -27,3 +27,16 @@ test("TrackClock - sender reports align a late-arriving track on capture time, s
   // After 10 s of media the 200 ms offset is gone: video at 10 s maps to audio's 10 s.
   assert.ok(Math.abs(t - (10_000 + 10_000)) < 1, `video at ${t}`);
 });
+
+test("TrackClock - sender reports that precede the media place a late track on capture time from its first frame", () => {
+  const sync: SyncReference = {};
+  const audio = new TrackClock(48000, sync);
+  const video = new TrackClock(90000, sync);
+  // Both SRs arrive before any media (sender clock 5000 ms = RTP 0 on both).
+  audio.senderReport(5000, 0);
+  video.senderReport(5000, 0);
+  assert.equal(audio.wallMs(0, 10_000), 10_000);
+  // Video captured at the same instant arrives 200 ms later: it still lands on 10 000.
+  assert.equal(video.wallMs(0, 10_200), 10_000);
+  assert.equal(video.wallMs(90000, 11_200), 11_000);
+});

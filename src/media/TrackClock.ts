@@ -2,8 +2,8 @@
  * Maps a track's RTP timestamps onto the recorder's wall-clock timeline (ms since epoch).
  *
  * A track starts on its first frame's arrival time. RTCP sender reports then tie every track to
- * the sender's clock: the first SR of the stream fixes the sender→local offset (that track keeps
- * its timeline), and each track with an SR is moved to `sender time + offset`, which lines audio
+ * the sender's clock: the first track to have both a frame and an SR fixes the sender→local offset
+ * (that track keeps its timeline), and each track with an SR is moved to `sender time + offset`, which lines audio
  * and video up as they were captured instead of as they arrived. A correction after a track has
  * started is slewed (at most SLEW_RATE ms per media ms) so a track's timestamps never go back.
  */
@@ -32,6 +32,8 @@ export class TrackClock {
   wallMs(rtpTimestamp: number, arrivalMs: number): number {
     const mediaMs = (this.#extend(rtpTimestamp, true) * 1000) / this.#clockRate;
     this.#offsetMs ??= arrivalMs - mediaMs;
+    // An SR that came before this track's first frame counts as soon as the frame is here.
+    this.#fixReference();
     const target = this.#target();
     if (this.#lastMediaMs === undefined) this.#offsetMs = target;
     else {
@@ -47,9 +49,13 @@ export class TrackClock {
     if (!Number.isFinite(ntpMs) || !Number.isInteger(rtpTimestamp) || rtpTimestamp < 0 || rtpTimestamp > 0xffffffff) return;
     const mediaMs = (this.#extend(rtpTimestamp, false) * 1000) / this.#clockRate;
     this.#srOffsetMs = ntpMs - mediaMs;
-    if (this.#sync.senderToLocalMs === undefined && this.#offsetMs !== undefined) {
-      this.#sync.senderToLocalMs = this.#offsetMs - this.#srOffsetMs;
-    }
+    this.#fixReference();
+  }
+
+  /** The first track with both media and an SR fixes the stream's sender→local offset. */
+  #fixReference(): void {
+    if (this.#sync.senderToLocalMs !== undefined || this.#offsetMs === undefined || this.#srOffsetMs === undefined) return;
+    this.#sync.senderToLocalMs = this.#offsetMs - this.#srOffsetMs;
   }
 
   #target(): number {
