@@ -1,0 +1,166 @@
+/**
+ * The Helm chart with the real `helm` (built by scripts/build-k8s.sh): lint, and `helm template`
+ * with default and non-default values, asserting the hardened pod, exactly the RBAC the operator
+ * uses (src/operator/), the CRD from deploy/crds, and monitoring objects only when enabled.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { loadAllYaml, loadYaml, type KubernetesObject, type V1ClusterRole, type V1Deployment, type V1PolicyRule } from "@kubernetes/client-node";
+import { ALERTS_FILE, CHART_DIR, DASHBOARD_FILE } from "./harness/prometheus.ts";
+
+export const HELM = join(import.meta.dirname, "../.cache/bin/helm");
+const skip = existsSync(HELM) ? false : "missing .cache/bin/helm: run scripts/build-k8s.sh";
+const FULL_VALUES = join(import.meta.dirname, "fixtures/helm-values-full.yaml");
+const CRD_FILE = join(import.meta.dirname, "../deploy/crds/roomrecordings.room-recorder.dev.yaml");
+const execFileP = promisify(execFile);
+
+/** The operator's rights, one "group/resource verb" each: the calls in src/operator/ (see templates/rbac.yaml). */
+const OPERATOR_RIGHTS = [
+  "room-recorder.dev/roomrecordings list", "room-recorder.dev/roomrecordings watch", "room-recorder.dev/roomrecordings patch",
+  "room-recorder.dev/roomrecordings/status patch",
+  "room-recorder.dev/roomrecordings/finalizers update",
+  "/pods list", "/pods watch", "/pods patch", "/pods delete",
+  "/serviceaccounts patch",
+  "/events create",
+].sort();
+const LEASE_RIGHTS = ["coordination.k8s.io/leases create", "coordination.k8s.io/leases get [rr-room-recorder]", "coordination.k8s.io/leases update [rr-room-recorder]"].sort();
+
+async function helm(args: readonly string[]): Promise<string> {
+  const { stdout } = await execFileP(HELM, [...args], { maxBuffer: 16 << 20, timeout: 120_000 });
+  return stdout;
+}
+
+/** Rejects with helm's stderr. */
+async function helmFails(args: readonly string[]): Promise<string> {
+  try {
+    await helm(args);
+  } catch (err) {
+    return (err as { stderr: string }).stderr;
+  }
+  assert.fail(`helm ${args.join(" ")} succeeded`);
+}
+
+async function render(...extra: string[]): Promise<KubernetesObject[]> {
+  return loadAllYaml(await helm(["template", "rr", CHART_DIR, "--namespace", "recorder", ...extra])).filter(Boolean) as KubernetesObject[];
+}
+
+function one<T extends KubernetesObject>(objs: readonly KubernetesObject[], kind: string, name?: string): T {
+  const found = objs.filter((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));
+  assert.equal(found.length, 1, `one ${kind} ${name ?? ""}: found ${found.map((o) => o.metadata?.name).join(", ")}`);
+  return found[0] as T;
+}
+
+const rights = (rules: readonly V1PolicyRule[]) =>
+  rules
+    .flatMap((r) =>
+      (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).flatMap((res) => r.verbs.map((v) => `${g}/${res} ${v}${r.resourceNames ? ` [${r.resourceNames.join(",")}]` : ""}`))),
+    )
+    .sort();
+
+function assertHardened(dep: V1Deployment): void {
+  const pod = dep.spec!.template.spec!;
+  assert.equal(pod.securityContext?.runAsNonRoot, true);
+  assert.equal(pod.securityContext?.runAsUser, 1000);
+  assert.equal(pod.securityContext?.seccompProfile?.type, "RuntimeDefault");
+  const c = pod.containers[0]!;
+  assert.equal(c.securityContext?.readOnlyRootFilesystem, true);
+  assert.equal(c.securityContext?.allowPrivilegeEscalation, false);
+  assert.equal(c.securityContext?.runAsNonRoot, true);
+  assert.deepEqual(c.securityContext?.capabilities?.drop, ["ALL"]);
+  assert.equal(c.securityContext?.seccompProfile?.type, "RuntimeDefault");
+  // The one writable path is the /tmp emptyDir.
+  assert.deepEqual(c.volumeMounts?.find((m) => m.mountPath === "/tmp")?.name, "tmp");
+  assert.ok(pod.volumes?.find((v) => v.name === "tmp")?.emptyDir);
+}
+
+const MONITORING_KINDS = ["ServiceMonitor", "PodMonitor", "PrometheusRule"];
+
+test("helm - lint passes with default and non-default values", { skip }, async () => {
+  await helm(["lint", "--strict", CHART_DIR]);
+  await helm(["lint", "--strict", CHART_DIR, "-f", FULL_VALUES]);
+});
+
+test("helm - defaults: two leader-elected replicas, hardened pod, exactly the operator's RBAC, the CRD, no monitoring objects", { skip }, async () => {
+  const objs = await render();
+  const dep = one<V1Deployment>(objs, "Deployment", "rr-room-recorder");
+  assert.equal(dep.spec!.replicas, 2);
+  assertHardened(dep);
+  const c = dep.spec!.template.spec!.containers[0]!;
+  const chart = loadYaml<{ appVersion: string }>(readFileSync(join(CHART_DIR, "Chart.yaml"), "utf8"));
+  assert.equal(c.image, `ghcr.io/room-recorder/operator:${chart.appVersion}`);
+  assert.ok(c.args!.includes(`--image=ghcr.io/room-recorder/room-recorder:${chart.appVersion}`), c.args!.join(" "));
+  assert.ok(c.args!.includes("--lease-name=rr-room-recorder") && c.args!.includes("--lease-namespace=recorder"));
+  assert.ok(!c.args!.some((a) => a.startsWith("--namespace")), "watches all namespaces");
+  assert.deepEqual(c.ports, [{ name: "metrics", containerPort: 8080, protocol: "TCP" }]);
+  assert.equal(dep.spec!.template.spec!.serviceAccountName, "rr-room-recorder");
+
+  assert.deepEqual(rights(one<V1ClusterRole>(objs, "ClusterRole", "rr-room-recorder").rules!), OPERATOR_RIGHTS);
+  assert.deepEqual(rights(one<V1ClusterRole>(objs, "Role", "rr-room-recorder-leader-election").rules!), LEASE_RIGHTS);
+  const binding = one<KubernetesObject & { subjects: { name: string; namespace: string }[] }>(objs, "ClusterRoleBinding", "rr-room-recorder");
+  assert.deepEqual(binding.subjects.map((s) => `${s.namespace}/${s.name}`), ["recorder/rr-room-recorder"]);
+  assert.ok(!JSON.stringify(objs.filter((o) => /Role$/.test(o.kind!))).includes("secrets"), "no role grants secrets");
+
+  const crd = one<KubernetesObject & { spec: unknown }>(objs, "CustomResourceDefinition");
+  assert.deepEqual(crd.spec, loadYaml<{ spec: unknown }>(readFileSync(CRD_FILE, "utf8")).spec, "the chart's CRD is deploy/crds");
+  assert.equal(crd.metadata?.annotations?.["helm.sh/resource-policy"], "keep");
+  assert.equal(one(objs, "PodDisruptionBudget").kind, "PodDisruptionBudget");
+  for (const kind of MONITORING_KINDS) assert.ok(!objs.some((o) => o.kind === kind), `${kind} is opt-in`);
+  assert.ok(!objs.some((o) => o.kind === "ConfigMap"), "the dashboard is opt-in");
+  for (const o of objs) assert.equal(o.metadata?.labels?.["app.kubernetes.io/instance"], "rr", `${o.kind} ${o.metadata?.name} has the standard labels`);
+});
+
+test("helm - non-default values: one namespace, no lease, NATS credentials, monitoring objects", { skip }, async () => {
+  const objs = await render("-f", FULL_VALUES);
+  const dep = one<V1Deployment>(objs, "Deployment");
+  assertHardened(dep);
+  const spec = dep.spec!.template.spec!;
+  const c = spec.containers[0]!;
+  assert.equal(dep.spec!.replicas, 1);
+  assert.equal(c.image, "registry.example/rr/operator@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  for (const arg of ["--no-leader-elect", "--namespace=team-a", "--image=registry.example/rr/room-recorder:1.2.3", "--pod-nats=nats://nats.messaging.svc.cluster.local:4222", "--pod-nats-secret=recorder-nats", "--nats-creds=/etc/room-recorder/nats/operator.creds", "--nats-ca=/etc/room-recorder/nats-ca/ca.crt"]) {
+    assert.ok(c.args!.includes(arg), `${arg} in ${c.args!.join(" ")}`);
+  }
+  assert.deepEqual(c.env!.find((e) => e.name === "NATS_TOKEN")?.valueFrom?.secretKeyRef, { name: "operator-nats", key: "token" });
+  assert.equal(spec.volumes!.find((v) => v.name === "nats-creds")?.secret?.secretName, "operator-nats");
+
+  // Namespaced Role in the watched namespace, same rights; no lease, no PDB with one replica.
+  const role = one<V1ClusterRole>(objs, "Role", "rr-room-recorder");
+  assert.equal(role.metadata?.namespace, "team-a");
+  assert.deepEqual(rights(role.rules!), OPERATOR_RIGHTS);
+  assert.ok(!objs.some((o) => o.kind === "ClusterRole" && o.metadata?.name === "rr-room-recorder"));
+  assert.ok(!objs.some((o) => o.metadata?.name === "rr-room-recorder-leader-election"));
+  assert.ok(!objs.some((o) => o.kind === "PodDisruptionBudget"));
+
+  const service = one(objs, "Service");
+  const sm = one<KubernetesObject & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string }[] } }>(objs, "ServiceMonitor");
+  assert.equal(sm.metadata?.labels?.release, "kube-prometheus-stack");
+  for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) assert.equal(service.metadata?.labels?.[k], v, `the ServiceMonitor selects the metrics Service (${k})`);
+  assert.equal(sm.spec.endpoints[0]!.port, "metrics");
+  const pm = one<KubernetesObject & { spec: { namespaceSelector: unknown; selector: { matchLabels: Record<string, string> } } }>(objs, "PodMonitor");
+  assert.deepEqual(pm.spec.namespaceSelector, { matchNames: ["team-a"] });
+  // The label the operator puts on its pods (src/operator/names.ts).
+  assert.deepEqual(pm.spec.selector.matchLabels, { "app.kubernetes.io/managed-by": "room-recorder-operator" });
+
+  const rule = one<KubernetesObject & { spec: { groups: { rules: { alert: string; expr: string }[] }[] } }>(objs, "PrometheusRule");
+  const alerts = loadYaml<{ groups: { rules: { alert: string; expr: string }[] }[] }>(readFileSync(ALERTS_FILE, "utf8"));
+  assert.deepEqual(rule.spec.groups, alerts.groups, "the PrometheusRule carries files/alerts.yaml");
+  assert.equal(rule.spec.groups.flatMap((g) => g.rules).length, 10);
+
+  const cm = one<KubernetesObject & { data: Record<string, string> }>(objs, "ConfigMap");
+  assert.equal(cm.metadata?.namespace, "monitoring");
+  assert.equal(cm.metadata?.labels?.grafana_dashboard, "1");
+  assert.equal(cm.metadata?.annotations?.grafana_folder, "Recording");
+  assert.deepEqual(JSON.parse(cm.data["room-recorder.json"]!), JSON.parse(readFileSync(DASHBOARD_FILE, "utf8")));
+});
+
+test("helm - refuses what cannot work: no NATS URL, two replicas without a lease, values outside the schema", { skip }, async () => {
+  assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "nats.url="]), /nats\.url is required/);
+  assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "operator.leaderElection.enabled=false"]), /would both act/);
+  assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "operator.replicas=0"]), /replicas/);
+  assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "operator.replica=2"]), /replica/);
+  assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "image.pullPolicy=Sometimes"]), /pullPolicy/);
+});
