@@ -1,6 +1,6 @@
 /** What the operator reads from a pod it owns: pure accessors over V1Pod. */
 import type { V1Pod } from "@kubernetes/client-node";
-import { EXIT_CONFIG } from "../cli/command.ts";
+import { ExitVerdict, classifyExit } from "../supervisor/exitPolicy.ts";
 import { ANNOTATION_PUBLISHER, ANNOTATION_STREAM_KEY, LABEL_ATTEMPT, LABEL_COMPONENT } from "./names.ts";
 
 export const PodOutcome = {
@@ -12,6 +12,8 @@ export const PodOutcome = {
   succeeded: "succeeded",
   /** Exit 42: bad configuration; restarting cannot help (cli/command.ts EXIT_CONFIG). */
   configError: "config-error",
+  /** Exit 3: another worker already records this stream (supervisor/exitPolicy.ts). */
+  duplicate: "duplicate",
   /** Any other failure: restart with backoff. */
   failed: "failed",
 } as const;
@@ -20,12 +22,21 @@ export type PodOutcome = (typeof PodOutcome)[keyof typeof PodOutcome];
 export function podOutcome(pod: V1Pod): PodOutcome {
   if (pod.metadata?.deletionTimestamp) return PodOutcome.terminating;
   const phase = pod.status?.phase;
-  if (phase === "Succeeded") return PodOutcome.succeeded;
-  if (phase === "Failed") return exitCode(pod) === EXIT_CONFIG ? PodOutcome.configError : PodOutcome.failed;
-  return PodOutcome.active;
+  if (phase !== "Succeeded" && phase !== "Failed") return PodOutcome.active;
+  // The same verdicts as the local supervisor's, so both deployments treat an exit alike.
+  switch (classifyExit({ code: exitCode(pod) ?? (phase === "Succeeded" ? 0 : 1), signal: null })) {
+    case ExitVerdict.finished:
+      return PodOutcome.succeeded;
+    case ExitVerdict.badConfig:
+      return PodOutcome.configError;
+    case ExitVerdict.duplicate:
+      return PodOutcome.duplicate;
+    case ExitVerdict.crashed:
+      return PodOutcome.failed;
+  }
 }
 
-export const isTerminal = (o: PodOutcome) => o === PodOutcome.succeeded || o === PodOutcome.failed || o === PodOutcome.configError;
+export const isTerminal = (o: PodOutcome) => o !== PodOutcome.active && o !== PodOutcome.terminating;
 
 export function exitCode(pod: V1Pod): number | undefined {
   return pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode;

@@ -171,3 +171,16 @@ test("reconcile - lastTransitionTime only moves when a condition's status change
   assert.deepEqual(again.status.conditions, first.status.conditions);
   assert.deepEqual(again.events, []);
 });
+
+test("reconcile - a duplicate worker (exit 3) stays stopped, like the local supervisor's", () => {
+  const rec = recording();
+  const plan = reconcile(input(rec, [runningSignaler(rec), withPhase(worker(rec, "a"), "Failed", 3)], connected("a"), {}, NOW + 3_600_000));
+  assert.deepEqual(plan.apply, []);
+  assert.equal(plan.status.streamStatuses?.[0]?.phase, "Duplicate");
+});
+
+test("reconcile - filters are globs on the base stream id (config/streamFilters.ts)", () => {
+  const rec = recording({ filters: { include: ["cam-*"], exclude: ["cam-2"] } });
+  const plan = reconcile(input(rec, [runningSignaler(rec)], connected("cam-1", "cam-2", "screen")));
+  assert.deepEqual(plan.apply.map((p) => p.metadata?.annotations?.["room-recorder.dev/stream-id"]), ["cam-1"]);
+});

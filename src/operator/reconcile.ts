@@ -11,14 +11,15 @@ import type { KubernetesObject, V1Pod } from "@kubernetes/client-node";
 import type { SignalingState, StreamInfo } from "../bus/messages.ts";
 import type { OperatorSettings, RoomRecording, RoomRecordingStatus } from "./types.ts";
 import { ANNOTATION_SPEC_HASH, Component, FINALIZER } from "./names.ts";
-import { PodOutcome, isRunning, isTerminal, podComponent, podOutcome, podStreamKey } from "./podState.ts";
+import { PodOutcome, isRunning, isTerminal, podComponent, podOutcome, podPublisher, podStreamKey } from "./podState.ts";
 import { serviceAccount } from "./specs/serviceAccount.ts";
 import { signalerPod } from "./specs/signalerPod.ts";
 import { workerPod } from "./specs/workerPod.ts";
 import { computeStatus, type HeartbeatSeen, type StreamView } from "./status.ts";
 import { EventReason, statusEdges, type PlannedEvent } from "./events.ts";
-import { decideStream } from "./workers.ts";
-import { isWanted } from "./wanted.ts";
+import { decideStream, type Verdict } from "./workers.ts";
+import { finishedId, wantedWorkers } from "../supervisor/desired.ts";
+import { compileStreamFilters } from "../config/streamFilters.ts";
 
 /** How long a deleted RoomRecording waits for its workers to finalize files before letting go. */
 export const FINALIZE_TIMEOUT_MS = 60_000;
@@ -130,8 +131,17 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
 
 function streamViews(input: ReconcileInput, workers: readonly V1Pod[], active: boolean): StreamView[] {
   const filters = input.rec.spec.filters ?? {};
-  return (input.roster?.streams ?? []).map((stream) => {
-    const decision = decideStream(stream, active && isWanted(stream.streamId, filters), workersOf(workers, stream.key), input.now);
+  const accept = compileStreamFilters({ include: filters.include ?? [], exclude: filters.exclude ?? [] });
+  // A worker that ended cleanly (exit 0) finished its publisher's connection: that publisher
+  // stays recorded-and-done until it leaves; a new publisher under the same id is wanted again.
+  const finished = new Set(
+    workers.filter((p) => podOutcome(p) === PodOutcome.succeeded).map((p) => finishedId(podStreamKey(p) ?? "", podPublisher(p) ?? "")),
+  );
+  const streams = input.roster?.streams ?? [];
+  const wanted = wantedWorkers(streams, accept, finished);
+  return streams.map((stream) => {
+    const verdict: Verdict = !active || !accept(stream.streamId) ? "excluded" : wanted.has(stream.key) ? "wanted" : "finished";
+    const decision = decideStream(stream, verdict, workersOf(workers, stream.key), input.now);
     const heartbeat = input.heartbeats.get(stream.key);
     return {
       key: stream.key,

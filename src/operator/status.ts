@@ -53,7 +53,7 @@ function streamStatus(view: StreamView, phase: StreamPhase): StreamStatus {
 }
 
 /** Recording first, then the rest by stream id; at most MAX_STREAM_STATUSES. */
-const ORDER: readonly StreamPhase[] = [StreamPhase.recording, StreamPhase.stalled, StreamPhase.starting, StreamPhase.backoff, StreamPhase.failed, StreamPhase.waiting, StreamPhase.left, StreamPhase.excluded];
+const ORDER: readonly StreamPhase[] = [StreamPhase.recording, StreamPhase.stalled, StreamPhase.starting, StreamPhase.backoff, StreamPhase.failed, StreamPhase.duplicate, StreamPhase.waiting, StreamPhase.left, StreamPhase.excluded];
 
 export interface StatusInput {
   readonly rec: RoomRecording;

@@ -1,10 +1,11 @@
 /**
- * Per-stream decisions (style.md §7 "classify, then act"): from the roster entry, the filters and
- * the pods of one stream, what the stream's phase is and what to do next. Pure.
+ * Per-stream decisions (style.md §7 "classify, then act"): from the roster entry, the verdict of
+ * the shared desired state (supervisor/desired.ts: excluded, finished for this publisher, or
+ * wanted) and the pods of one stream, what the stream's phase is and what to do next. Pure.
  */
 import type { V1Pod } from "@kubernetes/client-node";
 import type { StreamInfo } from "../bus/messages.ts";
-import { PodOutcome, finishedAtMs, podAttempt, podOutcome, podPublisher } from "./podState.ts";
+import { PodOutcome, finishedAtMs, isTerminal, podAttempt, podOutcome, podPublisher } from "./podState.ts";
 
 export const StreamPhase = {
   /** Published but filtered out by spec.filters. */
@@ -22,6 +23,8 @@ export const StreamPhase = {
   backoff: "Backoff",
   /** Worker refused its configuration; not restarted. */
   failed: "Failed",
+  /** Another worker already records this stream; this one stays stopped. */
+  duplicate: "Duplicate",
 } as const;
 export type StreamPhase = (typeof StreamPhase)[keyof typeof StreamPhase];
 
@@ -49,29 +52,35 @@ export function backoffMs(failures: number): number {
 
 const newestFirst = (pods: readonly V1Pod[]) => [...pods].sort((a, b) => podAttempt(b) - podAttempt(a));
 
+export type Verdict = "excluded" | "finished" | "wanted";
+
 /** `pods` are this stream's worker pods (any attempt, any state); `stream` its roster entry. */
-export function decideStream(stream: StreamInfo, wanted: boolean, pods: readonly V1Pod[], now: number): StreamDecision {
+export function decideStream(stream: StreamInfo, verdict: Verdict, pods: readonly V1Pod[], now: number): StreamDecision {
   const sorted = newestFirst(pods);
   const latest = sorted[0];
-  const nextAttempt = (latest ? podAttempt(latest) : 0) + 1;
+  const withPod = latest ? { pod: latest } : {};
   const failures = countFailures(sorted, stream.uuid);
-  if (!wanted) return { phase: StreamPhase.excluded, action: { kind: "none" }, failures, ...(latest ? { pod: latest } : {}) };
+  const none = { kind: "none" } as const;
+  if (verdict === "excluded") return { phase: StreamPhase.excluded, action: none, failures, ...withPod };
+  if (verdict === "finished") return { phase: StreamPhase.left, action: none, failures, ...withPod };
+  const nextAttempt = (latest ? podAttempt(latest) : 0) + 1;
   if (!latest) return { phase: StreamPhase.waiting, action: { kind: "start", attempt: 1, restart: false }, failures };
-
   const outcome = podOutcome(latest);
-  const samePublisher = podPublisher(latest) === stream.uuid;
-  // A new publisher under the same stream id (it rejoined): record it, whatever the last pod did.
-  if ((outcome === PodOutcome.succeeded || outcome === PodOutcome.failed || outcome === PodOutcome.configError) && !samePublisher) {
+  // Whatever the last pod of an earlier publisher did, the one now in the roster gets a worker.
+  if (isTerminal(outcome) && podPublisher(latest) !== stream.uuid) {
     return { phase: StreamPhase.waiting, pod: latest, failures: 0, action: { kind: "start", attempt: nextAttempt, restart: false } };
   }
   switch (outcome) {
     case PodOutcome.active:
     case PodOutcome.terminating:
-      return { phase: StreamPhase.starting, pod: latest, failures, action: { kind: "none" } };
+    // Succeeded for this publisher is "finished" (desired.ts); seeing it here means the cache
+    // raced the verdict: wait for the next pass.
     case PodOutcome.succeeded:
-      return { phase: StreamPhase.left, pod: latest, failures, action: { kind: "none" } };
+      return { phase: StreamPhase.starting, pod: latest, failures, action: none };
     case PodOutcome.configError:
-      return { phase: StreamPhase.failed, pod: latest, failures, action: { kind: "none" } };
+      return { phase: StreamPhase.failed, pod: latest, failures, action: none };
+    case PodOutcome.duplicate:
+      return { phase: StreamPhase.duplicate, pod: latest, failures, action: none };
     case PodOutcome.failed: {
       const until = (finishedAtMs(latest) ?? now) + backoffMs(failures);
       const action: WorkerAction = now >= until ? { kind: "start", attempt: nextAttempt, restart: true } : { kind: "wait", untilMs: until };
