@@ -5,18 +5,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { loadAllYaml, loadYaml, type KubernetesObject, type V1ClusterRole, type V1Deployment, type V1PolicyRule } from "@kubernetes/client-node";
-import { ALERTS_FILE, CHART_DIR, DASHBOARD_FILE } from "./harness/prometheus.ts";
+import { CHART_DIR, helm, helmMissing, renderChart } from "./harness/helm.ts";
+import { ALERTS_FILE, DASHBOARD_FILE } from "./harness/prometheus.ts";
 
-export const HELM = join(import.meta.dirname, "../.cache/bin/helm");
-const skip = existsSync(HELM) ? false : "missing .cache/bin/helm: run scripts/build-k8s.sh";
+const skip = helmMissing();
 const FULL_VALUES = join(import.meta.dirname, "fixtures/helm-values-full.yaml");
 const CRD_FILE = join(import.meta.dirname, "../deploy/crds/roomrecordings.room-recorder.dev.yaml");
-const execFileP = promisify(execFile);
 
 /** The operator's rights, one "group/resource verb" each: the calls in src/operator/ (see templates/rbac.yaml). */
 const OPERATOR_RIGHTS = [
@@ -29,12 +26,7 @@ const OPERATOR_RIGHTS = [
 ].sort();
 const LEASE_RIGHTS = ["coordination.k8s.io/leases create", "coordination.k8s.io/leases get [rr-room-recorder]", "coordination.k8s.io/leases update [rr-room-recorder]"].sort();
 
-async function helm(args: readonly string[]): Promise<string> {
-  const { stdout } = await execFileP(HELM, [...args], { maxBuffer: 16 << 20, timeout: 120_000 });
-  return stdout;
-}
-
-/** Rejects with helm's stderr. */
+/** Resolves with helm's stderr; fails the test if helm succeeds. */
 async function helmFails(args: readonly string[]): Promise<string> {
   try {
     await helm(args);
@@ -45,7 +37,7 @@ async function helmFails(args: readonly string[]): Promise<string> {
 }
 
 async function render(...extra: string[]): Promise<KubernetesObject[]> {
-  return loadAllYaml(await helm(["template", "rr", CHART_DIR, "--namespace", "recorder", ...extra])).filter(Boolean) as KubernetesObject[];
+  return loadAllYaml(await renderChart("rr", "recorder", extra)).filter(Boolean) as KubernetesObject[];
 }
 
 function one<T extends KubernetesObject>(objs: readonly KubernetesObject[], kind: string, name?: string): T {

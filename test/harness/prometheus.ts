@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./freePort.ts";
+import { CHART_DIR } from "./helm.ts";
 import { waitFor } from "./wait.ts";
 
 export const PROMETHEUS_BIN = "/usr/bin/prometheus";
@@ -120,7 +121,6 @@ export async function startPrometheus(opts: { jobs: readonly ScrapeJob[]; ruleFi
   };
 }
 
-export const CHART_DIR = join(import.meta.dirname, "../../deploy/helm/room-recorder");
 export const ALERTS_FILE = join(CHART_DIR, "files/alerts.yaml");
 export const DASHBOARD_FILE = join(CHART_DIR, "files/dashboard.json");
 

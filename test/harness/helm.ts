@@ -1,0 +1,29 @@
+/** The real `helm` (built by scripts/build-k8s.sh into .cache/bin) against our chart. */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+
+export const HELM = resolve(import.meta.dirname, "../../.cache/bin/helm");
+export const CHART_DIR = resolve(import.meta.dirname, "../../deploy/helm/room-recorder");
+const execFileP = promisify(execFile);
+
+/** Why helm tests cannot run here, or false when they can (use as `skip`). */
+export function helmMissing(): string | false {
+  return existsSync(HELM) ? false : `missing ${join(".cache/bin", "helm")}: run scripts/build-k8s.sh`;
+}
+
+/** Runs helm; rejects with an Error carrying helm's stderr as `stderr`. */
+export async function helm(args: readonly string[]): Promise<string> {
+  try {
+    return (await execFileP(HELM, [...args], { maxBuffer: 16 << 20, timeout: 120_000 })).stdout;
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw Object.assign(new Error(`helm ${args.join(" ")}: ${e.stderr || e.message}`), { stderr: e.stderr ?? "" });
+  }
+}
+
+/** `helm template <release> <chart> --namespace <ns> …extra` as YAML. */
+export function renderChart(release: string, namespace: string, extra: readonly string[] = []): Promise<string> {
+  return helm(["template", release, CHART_DIR, "--namespace", namespace, ...extra]);
+}
