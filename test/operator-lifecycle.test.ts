@@ -10,7 +10,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type V1Pod } from "@kubernetes/client-node";
-import { controlPlaneMissing, startControlPlane, type ControlPlane } from "./harness/k8s.ts";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { K8S_BIN, controlPlaneMissing, startControlPlane, type ControlPlane } from "./harness/k8s.ts";
 import { startOperator, type OperatorProcess } from "./harness/k8s-operator.ts";
 import { startNodeAgent, type NodeAgent } from "./harness/node-agent.ts";
 import { startNats, type NatsServer } from "./harness/nats.ts";
@@ -24,10 +26,11 @@ const CRD = join(ROOT, "deploy/crds/roomrecordings.room-recorder.dev.yaml");
 const skip = controlPlaneMissing();
 const noWorker = existsSync(join(ROOT, "src/cli/worker.ts")) ? false : "room-recorder worker has not landed yet";
 const NS = "default";
+const run = async (cmd: string, args: string[]) => (await promisify(execFile)(cmd, args, { maxBuffer: 16 << 20 })).stdout;
 const SELECTOR = "app.kubernetes.io/managed-by=room-recorder-operator";
 
 let cp: ControlPlane, nats: NatsServer, relay: Relay, agent: NodeAgent, dir: string;
-let core: CoreV1Api, custom: CustomObjectsApi;
+let core: CoreV1Api, custom: CustomObjectsApi, operatorKubeconfig: string;
 const operators: OperatorProcess[] = [];
 const publishers: PublisherProcess[] = [];
 
@@ -43,7 +46,11 @@ before(async () => {
   nats = await startNats();
   relay = await startRelay({ port: 0, dialect: "official" });
   agent = await startNodeAgent({ kubeConfig: cp.kubeConfig, root: dir, labelSelector: SELECTOR, env: { LOG_LEVEL: "info" } });
-  operators.push(await startOperator({ kubeconfigPath: cp.kubeconfigPath, natsUrl: nats.url, identity: "op-a" }));
+  // The operator runs with the chart's RBAC, not as admin: what it needs is exactly what it gets.
+  const chart = await run(join(K8S_BIN, "helm"), ["template", "rr", join(ROOT, "deploy/helm/room-recorder"), "--namespace", NS, "--kube-version", "1.33.0"]);
+  await cp.kubectl(["apply", "-f", "-"], chart);
+  operatorKubeconfig = cp.kubeconfigFor((await cp.kubectl(["create", "token", "rr-operator", "--namespace", NS, "--duration=2h"])).trim(), "rr-operator");
+  operators.push(await startOperator({ kubeconfigPath: operatorKubeconfig, natsUrl: nats.url, identity: "op-a" }));
 });
 
 after(async () => {
@@ -93,7 +100,7 @@ test("operator - two replicas: only the leader holds the lease; killing it hands
   const leases = cp.kubeConfig.makeApiClient(CoordinationV1Api);
   const holder = async () => (await leases.readNamespacedLease({ namespace: NS, name: "room-recorder-operator" })).spec?.holderIdentity;
   assert.equal(await holder(), "op-a");
-  operators.push(await startOperator({ kubeconfigPath: cp.kubeconfigPath, natsUrl: nats.url, identity: "op-b" }));
+  operators.push(await startOperator({ kubeconfigPath: operatorKubeconfig, natsUrl: nats.url, identity: "op-b" }));
   await new Promise((r) => setTimeout(r, 3_000));
   assert.equal(await holder(), "op-a", "the standby does not take a live lease");
   const before = (await pods("studio")).map((p) => p.metadata?.name).sort();

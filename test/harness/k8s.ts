@@ -16,7 +16,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { waitFor } from "./wait.ts";
 
 export const K8S_BIN = resolve(import.meta.dirname, "../../.cache/bin");
-const BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl"] as const;
+const BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl", "helm"] as const;
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -34,6 +34,8 @@ export interface ControlPlane {
   readonly dir: string;
   /** Run the real kubectl against this control plane; rejects with stderr on a non-zero exit. */
   kubectl(args: readonly string[], input?: string): Promise<string>;
+  /** A kubeconfig file that authenticates with `token` (e.g. from `kubectl create token`). */
+  kubeconfigFor(token: string, user: string): string;
   /** Start kube-controller-manager later (after CRDs are installed, so its GC sees them at once). */
   startControllerManager(): Promise<void>;
   stop(): Promise<void>;
@@ -99,6 +101,11 @@ export async function startControlPlane(opts: { controllerManager?: boolean } = 
       kubeConfig,
       dir,
       kubectl: (args, input) => kubectl(kubeconfigPath, args, input),
+      kubeconfigFor: (userToken, user) => {
+        const path = join(dir, `${user}.kubeconfig`);
+        writeFileSync(path, kubeconfigYaml(server, join(dir, "pki", "apiserver.crt"), userToken, user));
+        return path;
+      },
       startControllerManager,
       stop,
       [Symbol.asyncDispose]: stop,
