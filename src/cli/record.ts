@@ -15,7 +15,7 @@ import { parseRecordArgs, RECORD_USAGE, type RecordConfig } from "../config/pars
 import { compileStreamFilters } from "../config/streamFilters.ts";
 import type { IceSettings, WorkerConfig } from "../config/types.ts";
 import { createRootLogger } from "../observability/logger.ts";
-import { normalizePassword, sanitizeRoom } from "../protocol/sanitize.ts";
+import { sanitizeRoom } from "../protocol/sanitize.ts";
 import { Signaler } from "../signaler/Signaler.ts";
 import { LocalSupervisor } from "../supervisor/LocalSupervisor.ts";
 import { UsageError, type Command } from "./command.ts";
@@ -38,12 +38,12 @@ async function run(argv: readonly string[]): Promise<number> {
 
   const scope = { scope: "local", recording: roomDir };
   const hub = new MemoryBus({ log: log.child({ component: "bus" }) });
-  const workerPassword = normalizePassword(config.room.password);
   const workerConfig = (stream: StreamInfo): WorkerConfig => ({
     scope,
     stream: { key: stream.key, streamId: stream.streamId, ...(stream.label !== undefined ? { label: stream.label } : {}) },
     roomDir,
-    password: workerPassword,
+    // As typed: every role normalizes it itself (protocol/sanitize.ts), so it is encoded once.
+    password: config.room.password,
     salt: config.room.salt,
     ice,
     output: config.output,

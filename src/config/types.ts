@@ -17,7 +17,7 @@ export type Dialect = "official" | "fanout";
 export interface RoomSettings {
   /** Room name as the user typed it (sanitized later by protocol/). */
   readonly room: string;
-  /** `false` disables hashing and encryption (spec §3.2). */
+  /** As the user typed it; `false` disables hashing and encryption (spec §3.2). */
   readonly password: string | false;
   readonly salt: string;
   /** Handshake server URL, ws:// or wss://. */
@@ -53,6 +53,7 @@ export interface WorkerConfig {
   readonly stream: { readonly key: string; readonly streamId: string; readonly label?: string };
   /** Directory name of the room under outDir (safe token of the room name). */
   readonly roomDir: string;
+  /** As typed, like `RoomSettings.password`: the worker normalizes it (URI-encoding happens once). */
   readonly password: string | false;
   readonly salt: string;
   readonly ice: IceSettings;
