@@ -64,7 +64,7 @@ async function main(): Promise<number> {
     const code = await recorder.stop();
     const segments = listSegments(outDir);
     say("");
-    say(table([["stream", "file", "codecs", "size", "duration", "bytes", "finalized"], ...segments.map((s) => describe(s, outDir))]));
+    say(table([["stream", "file", "codecs", "resolution", "duration", "size", "finalized"], ...segments.map((s) => describe(s, outDir))]));
     say("");
     if (segments.length < PUBLISHERS.length || code !== 0) {
       process.stderr.write(`demo: expected ${PUBLISHERS.length} recordings, got ${segments.length}; recorder exit ${code}. Its last log lines:\n${recorder.stderr().split("\n").slice(-20).join("\n")}\n`);
