@@ -92,3 +92,19 @@ test("chromium - a publisher that hangs up (bye) and reloads gets its first file
     await assertStreamRecorded(outDir, "reloader", "vp8");
   });
 });
+
+test("chromium - a room with a custom password containing a space (URI-encoded before hashing, spec §3.1)", async () => {
+  await withRig(async ({ relayUrl, outDir, chromium }) => {
+    const password = "s3cr3t pass";
+    await using recorder = startRecorderProcess({ server: relayUrl, room: "interop", outDir, password });
+    const pub = await chromium.publish({ relay: relayUrl, room: "interop", stream: "secret_cam", codec: "h264", password });
+    await pub.waitPublishing(CONNECT_TIMEOUT_MS).catch(async (err: Error) => {
+      throw new Error(`${err.message}\npublisher: ${JSON.stringify(await pub.status())}\nrecorder: ${recorder.stderr().slice(-3000)}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, PUBLISH_MS / 2));
+    await pub.hangup();
+    await waitFor(() => finalizedSegments(outDir, "secret_cam").length > 0, FINALIZE_TIMEOUT_MS, "secret_cam finalized");
+    await recorder.stop();
+    await assertStreamRecorded(outDir, "secret_cam", "h264");
+  });
+});

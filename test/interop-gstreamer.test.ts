@@ -44,3 +44,22 @@ test("gstreamer - webrtcbin H.264+Opus (null session) and VP8+Opus publishers re
     await rm(outDir, { recursive: true, force: true });
   }
 });
+
+test("gstreamer - no password: plaintext offers and ICE, raw room and stream ids", async () => {
+  const outDir = await mkdtemp(join(tmpdir(), "rr-interop-gst-"));
+  try {
+    await using relay = await startRelay({ port: 0, dialect: "official" });
+    await using recorder = startRecorderProcess({ server: relay.url, room: "interop", outDir, password: false });
+    await using pub = await startGstPublisher({ relay: relay.url, room: "interop", stream: "plain_vp8", codec: "vp8", password: false });
+    await pub.waitConnected(CONNECT_TIMEOUT_MS).catch((err: Error) => {
+      throw new Error(`${err.message}\npublisher: ${pub.logs().join("\n")}\nrecorder: ${recorder.stderr().slice(-3000)}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, PUBLISH_MS / 2));
+    await pub.hangup();
+    await waitFor(() => finalizedSegments(outDir, "plain_vp8").length > 0, FINALIZE_TIMEOUT_MS, "plain_vp8 finalized");
+    await recorder.stop();
+    await assertStreamRecorded(outDir, "plain_vp8", "vp8");
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+});
