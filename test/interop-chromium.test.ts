@@ -108,3 +108,17 @@ test("chromium - a room with a custom password containing a space (URI-encoded b
     await assertStreamRecorded(outDir, "secret_cam", "h264");
   });
 });
+
+test("chromium - offering every codec (as VDO.Ninja v26.1 does), the recorder's --prefer-codec decides", async () => {
+  await withRig(async ({ relayUrl, outDir, chromium }) => {
+    await using recorder = startRecorderProcess({ server: relayUrl, room: "interop", outDir, args: ["--prefer-codec", "vp9"] });
+    const pub = await chromium.publish({ relay: relayUrl, room: "interop", stream: "any_codec" });
+    const peer = await pub.waitPublishing(CONNECT_TIMEOUT_MS);
+    assert.equal(peer.outbound.find((o) => o.kind === "video")?.codec, "video/VP9", "libwebrtc sends the codec our answer lists first");
+    await new Promise((resolve) => setTimeout(resolve, PUBLISH_MS / 2));
+    await pub.hangup();
+    await waitFor(() => finalizedSegments(outDir, "any_codec").length > 0, FINALIZE_TIMEOUT_MS, "any_codec finalized");
+    await recorder.stop();
+    await assertStreamRecorded(outDir, "any_codec", "vp9");
+  });
+});
