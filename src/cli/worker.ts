@@ -4,16 +4,26 @@
  * worker ends it flushes logs and exits explicitly: werift leaves UDP sockets open after
  * `pc.close()` (notes/werift.md §3), so the process would never end on its own.
  */
+import type { Server } from "node:http";
 import { connectBus } from "../bus/connect.ts";
+import { DEFAULT_CLAIM_WINDOW_MS } from "../bus/claim.ts";
 import { EndReason } from "../bus/messages.ts";
 import { createStreamRecorder } from "../media/index.ts";
 import { createRootLogger, type Logger } from "../observability/logger.ts";
+import { startHttpServer } from "../operator/httpServer.ts";
 import { StreamWorker } from "../stream-worker/StreamWorker.ts";
 import { parseWorkerArgs, WORKER_USAGE } from "../stream-worker/workerArgs.ts";
 import type { Command } from "./command.ts";
 
 /** Another worker already records this stream: the supervisor must not restart this one. */
 export const EXIT_DUPLICATE = 3;
+
+/**
+ * Over IPC the claim round trip is a hop through the parent's in-process hub (well under
+ * 10 ms even on a loaded box), and every millisecond here delays `ready`, hence the first
+ * keyframe (issue 7); NATS keeps the default.
+ */
+const IPC_CLAIM_WINDOW_MS = 250;
 
 const EXIT_BY_REASON: Record<EndReason, number> = {
   [EndReason.bye]: 0,
@@ -33,7 +43,13 @@ async function run(argv: readonly string[]): Promise<number> {
   let code: number;
   try {
     const bus = await connectBus({ log: log.child({ component: "bus" }), ...(config.nats ? { nats: config.nats } : {}) });
-    const worker = new StreamWorker(bus, wc, root, { createRecorder: (opts) => createStreamRecorder(opts, log) });
+    const worker = new StreamWorker(bus, wc, root, {
+      createRecorder: (opts) => createStreamRecorder(opts, log),
+      claimWindowMs: config.nats ? DEFAULT_CLAIM_WINDOW_MS : IPC_CLAIM_WINDOW_MS,
+    });
+    let busClosed = false;
+    void bus.closed().then(() => (busClosed = true));
+    const http = config.metricsPort === undefined ? undefined : await serveMetrics(config.metricsPort, worker, () => !busClosed, log);
     const stop = () => void worker.close(EndReason.stopped);
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
@@ -45,6 +61,7 @@ async function run(argv: readonly string[]): Promise<number> {
     const reason = await worker.done();
     code = EXIT_BY_REASON[reason];
     log.info({ reason, code }, "worker exiting");
+    http?.close();
     await bus.close().catch(() => undefined);
   } catch (err) {
     log.fatal({ err }, "worker failed");
@@ -52,6 +69,21 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   await flush(root);
   process.exit(code);
+}
+
+/**
+ * /metrics, /healthz (bus open) and /readyz (stream claimed). A port that cannot be bound is
+ * logged, not fatal: the recording matters more than its metrics.
+ */
+async function serveMetrics(port: number, worker: StreamWorker, busOpen: () => boolean, log: Logger): Promise<Server | undefined> {
+  try {
+    const server = await startHttpServer(port, "0.0.0.0", worker.metrics.registry, { healthy: busOpen, ready: () => worker.claimed });
+    log.info({ port }, "serving /metrics and /healthz");
+    return server;
+  } catch (err) {
+    log.error({ err, port }, "cannot serve /metrics: going on without it");
+    return undefined;
+  }
 }
 
 function flush(log: Logger): Promise<void> {

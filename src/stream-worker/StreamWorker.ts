@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Bus, BusMessage, Subscription } from "../bus/Bus.ts";
+import { claimStream, type StreamClaim } from "../bus/claim.ts";
 import { EndReason, parseToWorker, WorkerState, type FromWorker } from "../bus/messages.ts";
 import { subjects } from "../bus/subjects.ts";
 import type { WorkerConfig } from "../config/types.ts";
@@ -21,6 +22,8 @@ export interface StreamWorkerDeps {
   readonly createRecorder: CreateRecorder;
   /** @default a fresh WorkerMetrics */
   readonly metrics?: WorkerMetrics;
+  /** How long to wait for another worker to say it owns the stream. @default claim.ts DEFAULT_CLAIM_WINDOW_MS */
+  readonly claimWindowMs?: number;
 }
 
 type Via = "bus" | "dc";
@@ -42,7 +45,9 @@ export class StreamWorker {
   readonly #key: PayloadKey | undefined;
   readonly #sub: Subscription;
   readonly #pendingIce = new PendingIce();
-  readonly #heartbeat: NodeJS.Timeout;
+  #heartbeat: NodeJS.Timeout | undefined;
+  /** Held from winning the claim until the end: we answer newcomers that we own the stream. */
+  #claim: StreamClaim | undefined;
   readonly #done: Promise<EndReason>;
   #resolveDone!: (r: EndReason) => void;
   #session: PeerSession | undefined;
@@ -69,10 +74,40 @@ export class StreamWorker {
     this.#label = config.stream.label;
     this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.#sub = bus.subscribe(subjects.toWorker(config.scope, config.stream.key), (m) => this.#onBus(m));
+    void this.#claimThenReady(deps.claimWindowMs);
+  }
+
+  /**
+   * Subscribed first, then claim the stream (docs/nats.md "Claims"), and only then say `ready`,
+   * so the signaler never plays a stream to a worker that is about to give up.
+   */
+  async #claimThenReady(windowMs: number | undefined): Promise<void> {
+    const key = this.#config.stream.key;
+    let result;
+    try {
+      result = await claimStream(this.#bus, {
+        scope: this.#config.scope, key, me: { instance: this.instance, since: Date.now() }, log: this.#log,
+        ...(windowMs !== undefined ? { windowMs } : {}),
+      });
+    } catch (err) {
+      this.#log.error({ err }, "cannot claim the stream");
+      return void this.#end(EndReason.error, "claim failed");
+    }
+    if (!result.won) {
+      this.#log.warn({ owner: result.owner.instance, ownerSince: result.owner.since }, "another worker already records this stream: ending as a duplicate");
+      return void this.#end(EndReason.duplicate, `stream owned by worker ${result.owner.instance}`);
+    }
+    if (this.#ending) return result.claim.release();
+    this.#claim = result.claim;
     this.#phase = WorkerState.waiting;
-    this.#publish({ type: "ready", key: config.stream.key, instance: this.instance });
+    this.#publish({ type: "ready", key, instance: this.instance });
     this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_INTERVAL_MS);
     this.#log.info({ instance: this.instance }, "worker ready: waiting for an offer");
+  }
+
+  /** True once this worker owns the stream (and said `ready`). */
+  get claimed(): boolean {
+    return this.#claim !== undefined && !this.#claim.released;
   }
 
   /** Resolves with the end reason once the file is finalized and `ended` is published. Never rejects. */
@@ -98,6 +133,11 @@ export class StreamWorker {
     const msg = parseToWorker(m.data);
     if (!msg) {
       this.#log.warn({ subject: m.subject }, "malformed to-worker message dropped");
+      return;
+    }
+    // Until the claim is won the stream may be another worker's: its signaling is not ours.
+    if (!this.#claim && msg.type !== "stop") {
+      this.#log.debug({ type: msg.type }, "to-worker message before the claim was won: dropped");
       return;
     }
     switch (msg.type) {
@@ -263,9 +303,14 @@ export class StreamWorker {
     } catch (err) {
       this.#log.error({ err }, "recorder close failed");
     }
-    this.#beat();
     this.metrics.ended(reason);
-    this.#publish({ type: "ended", key: this.#config.stream.key, instance: this.instance, reason, ...(session ? { uuid: session.id.uuid } : {}) });
+    // A worker that never owned the stream never said `ready`: its end is nobody's news
+    // on the stream's subjects (listeners there need not filter by instance).
+    if (this.#claim) {
+      this.#beat();
+      this.#publish({ type: "ended", key: this.#config.stream.key, instance: this.instance, reason, ...(session ? { uuid: session.id.uuid } : {}) });
+      this.#claim.release();
+    }
     await this.#bus.flush().catch((err: unknown) => this.#log.warn({ err }, "bus flush failed"));
     await session?.close();
     this.#resolveDone(reason);

@@ -66,3 +66,11 @@ test("worker args - hostile RR_WORKER_CONFIG values are refused", () => {
   assert.throws(() => parseWorkerConfigJson(JSON.stringify({ ...json, roomDir: "a/b" }), false), /roomDir/);
   assert.throws(() => parseWorkerConfigJson(JSON.stringify({ ...json, output: { outDir: 1 } }), false), /output/);
 });
+
+test("worker args - metrics port: off by default, flag over env, empty is off, junk refused", () => {
+  assert.equal(parseWorkerArgs(base, {}).metricsPort, undefined);
+  assert.equal(parseWorkerArgs(base, { RR_METRICS_PORT: "" }).metricsPort, undefined);
+  assert.equal(parseWorkerArgs(base, { RR_METRICS_PORT: "9102" }).metricsPort, 9102);
+  assert.equal(parseWorkerArgs([...base, "--metrics-port", "9200"], { RR_METRICS_PORT: "9102" }).metricsPort, 9200);
+  for (const bad of ["0", "65536", "80x", "-1", "1.5"]) assert.throws(() => parseWorkerArgs([...base, `--metrics-port=${bad}`], {}), UsageError, bad);
+});

@@ -21,6 +21,8 @@ export interface WorkerCommandConfig {
   readonly worker: WorkerConfig;
   readonly nats?: NatsSettings;
   readonly logLevel?: string;
+  /** Serve /metrics and /healthz on this TCP port (all interfaces). @default off */
+  readonly metricsPort?: number;
 }
 
 export const WORKER_USAGE = `Usage: room-recorder worker [flags]
@@ -47,6 +49,7 @@ Flags (environment in brackets):
   --screen-share        also ask for and record screen-share tracks
   --no-password         no encryption; else RR_PASSWORD / ROOM_PASSWORD or --password-file F
   --log-level L         pino level (default info)                           [LOG_LEVEL]
+  --metrics-port P      serve /metrics and /healthz on port P (default off) [RR_METRICS_PORT]
 
 ${NATS_USAGE}
 
@@ -61,6 +64,7 @@ const OPTIONS = {
   stun: { type: "string", multiple: true }, turn: { type: "string", multiple: true }, "ice-server": { type: "string", multiple: true },
   "relay-only": { type: "boolean" }, salt: { type: "string" }, "prefer-codec": { type: "string" }, "screen-share": { type: "boolean" },
   "no-password": { type: "boolean" }, "password-file": { type: "string" }, "log-level": { type: "string" },
+  "metrics-port": { type: "string" },
   ...NATS_ARG_OPTIONS,
 } as const;
 
@@ -68,7 +72,8 @@ export function parseWorkerArgs(argv: readonly string[], env: Env): WorkerComman
   const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const logLevel = values["log-level"] ?? env.LOG_LEVEL;
-  const extra = logLevel ? { logLevel } : {};
+  const metricsPort = port(values["metrics-port"] ?? env.RR_METRICS_PORT);
+  const extra = { ...(logLevel ? { logLevel } : {}), ...(metricsPort !== undefined ? { metricsPort } : {}) };
   if (env.RR_WORKER_CONFIG) {
     // Local: the supervisor's JSON; "false" or no RR_PASSWORD means no password.
     const pw = env.RR_PASSWORD;
@@ -102,6 +107,14 @@ export function parseWorkerArgs(argv: readonly string[], env: Env): WorkerComman
   };
   if (worker.ice.relayOnly && !worker.ice.iceServers.some((s) => s.urls.startsWith("turn"))) throw new UsageError("--relay-only needs a TURN server");
   return deepFreeze({ worker, ...(nats ? { nats } : {}), ...extra });
+}
+
+/** Empty means off, like unset: the chart may template an empty value. */
+function port(v: string | undefined): number | undefined {
+  if (v === undefined || v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError("--metrics-port / RR_METRICS_PORT must be a TCP port (1-65535)");
+  return n;
 }
 
 function seconds(v: string | undefined, flag: string): number {
