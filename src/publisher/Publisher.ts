@@ -20,7 +20,7 @@ import { roomId, wireStreamId } from "../protocol/hash.ts";
 import { decodePeerPayload } from "../protocol/payload.ts";
 import { normalizePassword } from "../protocol/sanitize.ts";
 import { parseSocketMessage } from "../protocol/serverMessages.ts";
-import { audioClip, videoClip, type PublishCodec } from "./clips.ts";
+import { audioClip, videoClip, type Clip, type PublishCodec } from "./clips.ts";
 import { MediaLoop, type MediaLoopStats } from "./MediaLoop.ts";
 import { ViewerPeer, type OfferMode, type ViewerStats } from "./ViewerPeer.ts";
 
@@ -36,6 +36,8 @@ export interface PublisherOptions {
   readonly salt?: string;
   /** @default "vp8" */
   readonly codec?: PublishCodec;
+  /** Media to loop instead of the fixture clips of `codec` (bench/record.ts: 720p at 2.5 Mb/s). */
+  readonly clips?: readonly Clip[];
   /** @default "media" */
   readonly offer?: OfferMode;
   readonly label?: string;
@@ -100,7 +102,7 @@ class Publisher implements PublisherHandle {
     this.#ctx = { selfId: newFanoutId(), roomId: roomId(o.room, password, salt), joined: false };
     this.#log = (o.log ?? createRootLogger()).child({ component: "publisher", room: o.room, stream: o.streamId });
     const codec = o.codec ?? "vp8";
-    this.#media = new MediaLoop([videoClip(codec), audioClip()]);
+    this.#media = new MediaLoop(o.clips ?? [videoClip(codec), audioClip()]);
     this.#media.start();
     this.#ws = new WebSocket(o.server ?? DEFAULT_SERVER, { maxPayload: MAX_FRAME_CHARS });
     this.#ws.on("open", () => this.#onOpen());

@@ -52,6 +52,7 @@ export interface ViewerStats {
   readonly mediaStartedAt?: number;
   readonly mediaEndedAt?: number;
   readonly packetsSent: number;
+  readonly videoFramesSent: number;
 }
 
 /** The browser flushes its first ICE bundle 10 ms after the first candidate (spec §2.8). */
@@ -71,6 +72,7 @@ export class ViewerPeer {
   #mediaStartedAt: number | undefined;
   #mediaEndedAt: number | undefined;
   #packetsSent = 0;
+  #videoFramesSent = 0;
   #unsubscribeMedia: (() => void) | undefined;
   #pendingIce: IceCandidate[] = [];
   #iceTimer: NodeJS.Timeout | undefined;
@@ -115,7 +117,7 @@ export class ViewerPeer {
 
   stats(): ViewerStats {
     return {
-      viewer: this.#o.viewerUuid, session: this.#o.session, packetsSent: this.#packetsSent,
+      viewer: this.#o.viewerUuid, session: this.#o.session, packetsSent: this.#packetsSent, videoFramesSent: this.#videoFramesSent,
       ...(this.#mediaStartedAt !== undefined ? { mediaStartedAt: this.#mediaStartedAt } : {}),
       ...(this.#mediaEndedAt !== undefined ? { mediaEndedAt: this.#mediaEndedAt } : {}),
     };
@@ -292,5 +294,6 @@ export class ViewerPeer {
     }
     for (const packet of frame.packets) track.writeRtp(packet);
     this.#packetsSent += frame.packets.length;
+    if (frame.kind === "video") this.#videoFramesSent++;
   }
 }
