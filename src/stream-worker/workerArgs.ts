@@ -78,7 +78,10 @@ export function parseWorkerArgs(argv: readonly string[], env: Env): WorkerComman
     // Local: the supervisor's JSON; "false" or no RR_PASSWORD means no password.
     const pw = env.RR_PASSWORD;
     const password = pw === undefined || pw === "" || pw.toLowerCase() === "false" ? false : pw;
-    return { worker: parseWorkerConfigJson(env.RR_WORKER_CONFIG, password), ...extra };
+    const worker = parseWorkerConfigJson(env.RR_WORKER_CONFIG, password);
+    // `record --nats` spawns its workers with NATS settings in the environment (supervisor/workerEnv.ts).
+    const nats = parseNatsSettings(values, env, worker.scope);
+    return { worker, ...(nats ? { nats } : {}), ...extra };
   }
   const room = values.room;
   const streamId = values["stream-id"];
