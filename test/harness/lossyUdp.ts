@@ -1,12 +1,12 @@
 /**
- * A lossy UDP relay on loopback between a WebRTC publisher and the recorder. Each side is given
+ * A lossy UDP relay on this host between a WebRTC publisher and the recorder. Each side is given
  * one candidate that points at the relay (see `rewriteCandidates`), so ICE, DTLS and media all
  * cross it: socket `forWorker` is what the worker sees as the publisher, socket `forSender` is
  * what the publisher sees as the worker. Only RTP from the publisher is dropped or delayed
  * (STUN, DTLS and RTCP pass untouched, so the connection comes up and NACKs get through),
  * with a seeded generator so a run is repeatable.
  */
-import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import { createSocket, type Socket } from "node:dgram";
 import { once } from "node:events";
 
 export interface LossyUdpOptions {
@@ -23,9 +23,11 @@ export interface LossyUdpRelay {
   readonly forWorkerPort: number;
   /** Port the publisher must use for the worker. */
   readonly forSenderPort: number;
-  /** Where the publisher really is (from its candidate). */
+  /** Where each peer really is (from its candidate), until it sends from somewhere else. */
   senderAddress?: { address: string; port: number };
-  readonly counters: { rtp: number; dropped: number; delayed: number };
+  workerAddress?: { address: string; port: number };
+  /** Datagrams from each side, and what happened to the publisher's RTP. */
+  readonly counters: { fromWorker: number; fromSender: number; rtp: number; dropped: number; delayed: number };
   stop(): void;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -33,16 +35,16 @@ export interface LossyUdpRelay {
 export async function startLossyUdpRelay(o: LossyUdpOptions): Promise<LossyUdpRelay> {
   const forWorker = createSocket("udp4");
   const forSender = createSocket("udp4");
-  forWorker.bind(0, "127.0.0.1");
+  // All interfaces: the peers' sockets are bound to the host's address and cannot reach loopback.
+  forWorker.bind(0);
   forSender.bind(0);
   await Promise.all([once(forWorker, "listening"), once(forSender, "listening")]);
   const random = mulberry32(o.seed ?? 4);
   const timers = new Set<NodeJS.Timeout>();
-  let worker: RemoteInfo | undefined;
   const relay: LossyUdpRelay = {
     forWorkerPort: forWorker.address().port,
     forSenderPort: forSender.address().port,
-    counters: { rtp: 0, dropped: 0, delayed: 0 },
+    counters: { fromWorker: 0, fromSender: 0, rtp: 0, dropped: 0, delayed: 0 },
     stop() {
       for (const t of timers) clearTimeout(t);
       for (const s of [forWorker, forSender]) {
@@ -59,13 +61,15 @@ export async function startLossyUdpRelay(o: LossyUdpOptions): Promise<LossyUdpRe
   };
   const sendTo = (socket: Socket, msg: Buffer, address: string, port: number) => socket.send(msg, port, address, () => undefined);
   forWorker.on("message", (msg, from) => {
-    worker = from;
+    relay.counters.fromWorker++;
+    relay.workerAddress = { address: from.address, port: from.port };
     const s = relay.senderAddress;
     if (s) sendTo(forSender, msg, s.address, s.port);
   });
   forSender.on("message", (msg) => {
-    if (!worker) return;
-    const to = worker;
+    relay.counters.fromSender++;
+    const to = relay.workerAddress;
+    if (!to) return;
     if (isRtp(msg)) {
       relay.counters.rtp++;
       const r = random();
@@ -108,8 +112,8 @@ function mulberry32(seed: number): () => number {
 
 /**
  * Rewrites the ICE candidates of one side so the other side reaches it only through the relay:
- * the first IPv4 UDP candidate is pointed at `port` on 127.0.0.1 (its real address goes to
- * `onReal`), every other candidate is dropped. Works on `a=candidate:` SDP lines and on
+ * the first IPv4 UDP candidate keeps its (host) address but gets the relay's `port` (its real port
+ * goes to `onReal`), every other candidate is dropped. Works on `a=candidate:` SDP lines and on
  * candidate strings alike.
  */
 export function rewriteCandidate(candidate: string, port: number, onReal: (address: string, port: number) => void): string | undefined {
@@ -117,7 +121,6 @@ export function rewriteCandidate(candidate: string, port: number, onReal: (addre
   const [, , proto, , address, realPort] = f;
   if (proto?.toLowerCase() !== "udp" || !address || !/^\d+\.\d+\.\d+\.\d+$/.test(address)) return undefined;
   onReal(address, Number(realPort));
-  f[4] = "127.0.0.1";
   f[5] = String(port);
   return (candidate.startsWith("a=") ? "a=" : "") + f.join(" ");
 }
