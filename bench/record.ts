@@ -1,124 +1,146 @@
 /**
- * `npm run bench -- --streams N --seconds S`: a benchmark, not a test. N local werift
- * publishers (all in ONE separate process, so their cost is not the recorder's) stream into a
- * local relay; `room-recorder record` records them. Measured from /proc, per process:
- *   - CPU: ms of CPU (user + system) per wall second over the S-second window, per worker and
- *     for the recorder's main process (signaler + local supervisor);
- *   - RSS of each worker at the end of the window;
- *   - time from a publisher's start (its stream announced) to its first keyframe on disk (the
- *     sidecar's `startEpochMs`, which is the first keyframe's wall-clock time).
- * Prints one line per stream and the medians. Method and first figures: docs/performance.md.
+ * `npm run bench [-- --quick | --streams N] [--seconds S]`: what recording a stream costs
+ * (issue 7), a benchmark, not a test. Per round of N streams: N werift publishers of a 720p30
+ * 2.5 Mb/s VP8 + 64 kb/s Opus stream (all in ONE separate process, so they cost the recorder
+ * nothing) into a local relay; `room-recorder record` records them; a bare Node UDP receiver
+ * gets the same packet stream (the floor). Over an S-second window after a warm-up, from
+ * /proc: CPU ms per wall second of each worker, of the recorder's main process (signaler +
+ * supervisor, shared by the N streams) and of the floor; RSS of each at the start and end of the
+ * window; time from a publisher's first sent keyframe to the first keyframe on disk (sidecar
+ * `startEpochMs`); video frames sent vs frames in the files (ffprobe). Rounds: N = 1, 10, 50
+ * (`--quick`: 1). Method and history: docs/performance.md.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { startPublisher } from "../src/publisher/Publisher.ts";
 import { startRelayProcess } from "../test/harness/relay.ts";
 import { listSegments, startRecorderProcess } from "../test/harness/recorder.ts";
 import { waitFor } from "../test/harness/wait.ts";
+import { ensureBenchMedia, NoFfmpegError } from "./benchMedia.ts";
+import { cpuMs, loadAverage, rssMiB } from "./procStats.ts";
+import { publishersRole } from "./publishersRole.ts";
+import { countVideoFrames, formatTable, type RoundResult } from "./report.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const NODE = `${ROOT}node_modules/.bin/node`;
 const ROOM = "bench";
-/** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
-const CLOCK_TICKS_PER_SEC = 100;
-const WARMUP_MS = 3000;
+/** JIT warm-up and the first keyframes settle before the window opens (notes/werift.md §4). */
+const WARMUP_MS = 5000;
 
 const { values } = parseArgs({
   options: {
-    streams: { type: "string", default: "3" },
+    quick: { type: "boolean", default: false },
+    streams: { type: "string" },
     seconds: { type: "string", default: "30" },
     role: { type: "string", default: "bench" },
     server: { type: "string" },
-    codec: { type: "string", default: "vp8" },
+    "floor-port": { type: "string" },
+    "record-args": { type: "string", default: "" },
   },
 });
-const streams = Number(values.streams);
-const seconds = Number(values.seconds);
 
-/** Child role: N publishers in this one process; prints `seeded <streamId> <epochMs>` lines. */
-async function publishersRole(): Promise<void> {
-  const codec = values.codec === "h264" ? "h264" : "vp8";
-  const pubs = Array.from({ length: streams }, (_, i) =>
-    startPublisher({
-      server: values.server!, room: ROOM, streamId: `s${i + 1}`, codec,
-      onEvent: (e) => e.type === "seeded" && process.stdout.write(`seeded s${i + 1} ${Date.now()}\n`),
-    }),
-  );
-  await new Promise((r) => process.once("SIGTERM", r));
-  await Promise.all(pubs.map((p) => p.stop()));
-  process.exit(0);
+interface Child {
+  readonly proc: ChildProcess;
+  readonly lines: string[];
 }
 
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(f[11]) + Number(f[12]); // utime + stime (fields 14 and 15)
+function spawnRole(args: string[], script = fileURLToPath(import.meta.url)): Child {
+  const proc = spawn(NODE, [script, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "warn" } });
+  const lines: string[] = [];
+  createInterface({ input: proc.stdout! }).on("line", (l) => lines.push(l));
+  return { proc, lines };
 }
 
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
+const fields = (lines: readonly string[], tag: string): Array<[string, number]> =>
+  lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.split(" ")).map(([, a, b]) => (b === undefined ? ["", Number(a)] : [a!, Number(b)]));
+
+async function stopChild(c: Child): Promise<void> {
+  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+  c.proc.kill("SIGTERM");
+  await once(c.proc, "exit");
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-
-async function bench(): Promise<void> {
+async function round(streams: number, seconds: number): Promise<RoundResult> {
   const out = mkdtempSync(join(tmpdir(), "rr-bench-"));
-  process.env.LOG_LEVEL ??= "warn";
   const relay = await startRelayProcess();
-  const recorder = startRecorderProcess({ server: relay.url, room: ROOM, outDir: out });
-  const child = spawn(`${ROOT}node_modules/.bin/node`, [fileURLToPath(import.meta.url), "--role", "publishers", "--server", relay.url, "--streams", String(streams), "--codec", values.codec!], {
-    cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "warn" },
-  });
-  const seededAt = new Map<string, number>();
-  createInterface({ input: child.stdout! }).on("line", (l) => {
-    const [, id, at] = l.split(" ");
-    if (id && at) seededAt.set(id, Number(at));
-  });
+  const floor = spawnRole([], fileURLToPath(new URL("./floor.ts", import.meta.url)));
+  const floorPort = (await waitFor(() => fields(floor.lines, "floor")[0], 10_000, "floor receiver bound"))[1];
+  const recorder = startRecorderProcess({ server: relay.url, room: ROOM, outDir: out, args: values["record-args"]!.split(" ").filter(Boolean), env: { LOG_LEVEL: "warn" } });
+  const pubs = spawnRole(["--role", "publishers", "--server", relay.url, "--streams", String(streams), "--floor-port", String(floorPort)]);
   try {
-    await waitFor(() => listSegments(out).filter((s) => s.sidecar).length >= streams, 60_000 + streams * 5000, `${streams} segments on disk`);
+    await waitFor(() => listSegments(out).filter((s) => s.sidecar).length >= streams, 60_000 + streams * 2000, `${streams} segments on disk`);
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     const workers = recorder.workerPids();
-    const pids = [recorder.pid, ...workers];
+    const pids = [recorder.pid, floor.proc.pid!, ...workers];
+    const rssBefore = new Map(pids.map((p) => [p, rssMiB(p)]));
+    const cpuBefore = new Map(pids.map((p) => [p, cpuMs(p)]));
     const t0 = performance.now();
-    const before = new Map(pids.map((p) => [p, cpuTicks(p)]));
+    const loadBefore = loadAverage();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const wallSec = (performance.now() - t0) / 1000;
-    const cpuMsPerSec = (pid: number) => ((cpuTicks(pid) - before.get(pid)!) * (1000 / CLOCK_TICKS_PER_SEC)) / wallSec;
-
-    const firstKeyframe = new Map<string, number>();
+    const cpu = (pid: number) => (cpuMs(pid) - cpuBefore.get(pid)!) / wallSec;
+    const rssGrowth = (pid: number) => rssMiB(pid) - rssBefore.get(pid)!;
+    const result = {
+      streams, wallSec, load: `${loadBefore} → ${loadAverage()}`,
+      workerCpu: workers.map(cpu), workerRss: workers.map(rssMiB), workerRssGrowth: workers.map(rssGrowth),
+      mainCpu: cpu(recorder.pid), mainRss: rssMiB(recorder.pid),
+      floorCpu: cpu(floor.proc.pid!), floorRss: rssMiB(floor.proc.pid!),
+    };
+    const mediaAt = new Map(fields(pubs.lines, "media"));
+    const firstKeyframeMs: number[] = [];
     for (const s of listSegments(out)) {
-      const id = s.sidecar?.streamId;
-      if (id && seededAt.has(id) && !firstKeyframe.has(id)) firstKeyframe.set(id, s.sidecar!.startEpochMs - seededAt.get(id)!);
+      const at = s.sidecar && mediaAt.get(s.sidecar.streamId);
+      if (at && s.relative.endsWith("0001.webm")) firstKeyframeMs.push(s.sidecar!.startEpochMs - at);
     }
-    const workerCpu = workers.map(cpuMsPerSec);
-    const workerRss = workers.map(rssMiB);
-    const lines = [
-      `streams ${streams} (${values.codec} + opus, 640x360@30, ~350 kb/s video + 32 kb/s audio), window ${wallSec.toFixed(1)} s`,
-      `recorder main process (signaler + supervisor): ${cpuMsPerSec(recorder.pid).toFixed(1)} ms CPU/s, ${rssMiB(recorder.pid).toFixed(0)} MiB RSS`,
-      ...workers.map((pid, i) => `worker pid ${pid}: ${workerCpu[i]!.toFixed(1)} ms CPU/s, ${workerRss[i]!.toFixed(0)} MiB RSS`),
-      ...[...firstKeyframe].map(([id, ms]) => `stream ${id}: first keyframe on disk ${ms} ms after the publisher announced it`),
-      `median per worker: ${median(workerCpu).toFixed(1)} ms CPU/s, ${median(workerRss).toFixed(0)} MiB RSS; median time to first keyframe ${median([...firstKeyframe.values()]).toFixed(0)} ms`,
-    ];
-    process.stdout.write(`${lines.join("\n")}\n`);
+    // Publishers say bye; the workers finalize their files and exit.
+    await stopChild(pubs);
+    await waitFor(() => recorder.workerPids().length === 0, 60_000, "workers finalized");
+    const sent = fields(pubs.lines, "sent").reduce((n, [, f]) => n + f, 0);
+    const written = listSegments(out).reduce((n, s) => n + countVideoFrames(s.file), 0);
+    return { ...result, firstKeyframeMs, framesSent: sent, framesWritten: written };
+  } catch (err) {
+    process.stderr.write(`recorder's last log lines:\n${recorder.stderr().slice(-3000)}\n`);
+    throw err;
   } finally {
-    child.kill("SIGTERM");
+    await stopChild(pubs);
     await recorder.stop();
+    await stopChild(floor);
     await relay.stop();
     rmSync(out, { recursive: true, force: true });
   }
 }
 
-if (values.role === "publishers") await publishersRole();
-else await bench().then(() => process.exit(0), (err: unknown) => {
-  process.stderr.write(`bench failed: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(1);
-});
+async function bench(): Promise<void> {
+  try {
+    ensureBenchMedia();
+  } catch (err) {
+    if (!(err instanceof NoFfmpegError)) throw err;
+    process.stdout.write(`bench skipped: ${err.message}\n`);
+    return;
+  }
+  const seconds = Number(values.seconds);
+  const rounds = values.streams ? [Number(values.streams)] : values.quick ? [1] : [1, 10, 50];
+  const results: RoundResult[] = [];
+  for (const n of rounds) {
+    process.stderr.write(`bench: ${n} stream(s), ${seconds} s window…\n`);
+    results.push(await round(n, seconds));
+    process.stderr.write(`${formatTable(results.slice(-1))}\n`);
+  }
+  process.stdout.write(`${formatTable(results)}\n`);
+}
+
+const role = values.role;
+if (role === "publishers") {
+  await publishersRole({ server: values.server!, room: ROOM, streams: Number(values.streams), floorPort: Number(values["floor-port"]) });
+  process.exit(0); // werift leaves sockets open after close (notes/werift.md §3)
+} else {
+  await bench().then(() => process.exit(0), (err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
