@@ -6,6 +6,7 @@
  * does (spec Appendix C).
  */
 import { test } from "node:test";
+import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +32,9 @@ test("gstreamer - webrtcbin H.264+Opus (null session) and VP8+Opus publishers re
         throw new Error(`${err.message}\npublisher: ${pub.logs().join("\n")}\nrecorder: ${recorder.stderr().slice(-3000)}`);
       });
     }
+    // The recorder echoes the publisher's session, `null` included (spec §2.6, Appendix C).
+    assert.deepEqual(h264.answers().map((a) => a.answered), [null]);
+    assert.ok(vp8.answers().length === 1 && vp8.answers().every((a) => typeof a.offered === "string" && a.answered === a.offered), JSON.stringify(vp8.answers()));
     await new Promise((resolve) => setTimeout(resolve, PUBLISH_MS));
     await h264.hangup();
     await vp8.hangup();

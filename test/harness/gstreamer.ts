@@ -41,6 +41,8 @@ export interface GstPublisherOptions {
 export interface GstPublisher {
   /** Connection states per viewer, as webrtcbin reports them. */
   states(): ReadonlyMap<string, string>;
+  /** `session` of every answer received and of the offer it answered, to check the echo (spec §2.6). */
+  answers(): readonly { readonly offered: string | null; readonly answered: unknown }[];
   /** Lines the script logged (pipeline errors, bad input). */
   logs(): readonly string[];
   waitConnected(timeoutMs: number): Promise<string>;
@@ -66,6 +68,7 @@ export async function startGstPublisher(opts: GstPublisherOptions): Promise<GstP
   const peers = new Map<string, ViewerPeer>();
   const states = new Map<string, string>();
   const logs: string[] = [];
+  const answers: { offered: string | null; answered: unknown }[] = [];
 
   const args = [SCRIPT, "--codec", opts.codec, "--width", String(opts.width ?? 640), "--height", String(opts.height ?? 360), "--fps", String(opts.fps ?? 15)];
   const proc = spawn(PYTHON, args, { stdio: ["pipe", "pipe", "pipe"] });
@@ -105,7 +108,9 @@ export async function startGstPublisher(opts: GstPublisherOptions): Promise<GstP
     }
     if (msg.description !== undefined) {
       const desc = unseal(msg, "description") as { type?: string; sdp?: string };
-      if (desc?.type === "answer" && typeof desc.sdp === "string") toScript({ type: "answer", peer: uuid, sdp: desc.sdp });
+      if (desc?.type !== "answer" || typeof desc.sdp !== "string") return;
+      answers.push({ offered: peer.session, answered: msg.session });
+      toScript({ type: "answer", peer: uuid, sdp: desc.sdp });
       return;
     }
     const field = msg.candidates !== undefined ? "candidates" : msg.candidate !== undefined ? "candidate" : undefined;
@@ -216,6 +221,7 @@ export async function startGstPublisher(opts: GstPublisherOptions): Promise<GstP
 
   return {
     states: () => states,
+    answers: () => answers,
     logs: () => logs,
     waitConnected: (timeoutMs) => waitFor(() => [...states.entries()].find(([, s]) => s === "connected")?.[0], timeoutMs, `gst publisher ${opts.stream} connected`),
     async hangup() {
