@@ -5,8 +5,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { loadAllYaml, loadYaml, type KubernetesObject, type V1ClusterRole, type V1Deployment, type V1PolicyRule } from "@kubernetes/client-node";
 import { CHART_DIR, helm, helmMissing, renderChart } from "./harness/helm.ts";
 import { ALERTS_FILE, DASHBOARD_FILE } from "./harness/prometheus.ts";
@@ -24,7 +27,7 @@ const OPERATOR_RIGHTS = [
   "/serviceaccounts patch",
   "/events create",
 ].sort();
-const LEASE_RIGHTS = ["coordination.k8s.io/leases create", "coordination.k8s.io/leases get [rr-room-recorder]", "coordination.k8s.io/leases update [rr-room-recorder]"].sort();
+const LEASE_RIGHTS = ["coordination.k8s.io/leases create", "coordination.k8s.io/leases get [room-recorder-operator]", "coordination.k8s.io/leases update [room-recorder-operator]"].sort();
 
 /** Resolves with helm's stderr; fails the test if helm succeeds. */
 async function helmFails(args: readonly string[]): Promise<string> {
@@ -36,8 +39,11 @@ async function helmFails(args: readonly string[]): Promise<string> {
   assert.fail(`helm ${args.join(" ")} succeeded`);
 }
 
+/** client-node's YAML loader builds model classes; plain JSON compares with deepEqual. */
+const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
 async function render(...extra: string[]): Promise<KubernetesObject[]> {
-  return loadAllYaml(await renderChart("rr", "recorder", extra)).filter(Boolean) as KubernetesObject[];
+  return plain(loadAllYaml(await renderChart("rr", "recorder", extra)).filter(Boolean) as KubernetesObject[]);
 }
 
 function one<T extends KubernetesObject>(objs: readonly KubernetesObject[], kind: string, name?: string): T {
@@ -76,28 +82,41 @@ test("helm - lint passes with default and non-default values", { skip }, async (
   await helm(["lint", "--strict", CHART_DIR, "-f", FULL_VALUES]);
 });
 
+test("helm - the packaged chart carries the CRD itself (the files/ symlink to deploy/crds is resolved)", { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rr-helm-package-"));
+  try {
+    const out = await helm(["package", CHART_DIR, "--destination", dir]);
+    const archive = /saved it to: (\S+)/.exec(out)?.[1];
+    assert.ok(archive, out);
+    const { stdout } = await promisify(execFile)("tar", ["-xzOf", archive, "room-recorder/files/roomrecordings.room-recorder.dev.yaml"], { maxBuffer: 16 << 20 });
+    assert.equal(stdout, readFileSync(CRD_FILE, "utf8"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("helm - defaults: two leader-elected replicas, hardened pod, exactly the operator's RBAC, the CRD, no monitoring objects", { skip }, async () => {
   const objs = await render();
-  const dep = one<V1Deployment>(objs, "Deployment", "rr-room-recorder");
+  const dep = one<V1Deployment>(objs, "Deployment", "rr-operator");
   assert.equal(dep.spec!.replicas, 2);
   assertHardened(dep);
   const c = dep.spec!.template.spec!.containers[0]!;
   const chart = loadYaml<{ appVersion: string }>(readFileSync(join(CHART_DIR, "Chart.yaml"), "utf8"));
   assert.equal(c.image, `ghcr.io/room-recorder/operator:${chart.appVersion}`);
   assert.ok(c.args!.includes(`--image=ghcr.io/room-recorder/room-recorder:${chart.appVersion}`), c.args!.join(" "));
-  assert.ok(c.args!.includes("--lease-name=rr-room-recorder") && c.args!.includes("--lease-namespace=recorder"));
+  assert.ok(c.args!.includes("--lease-name=room-recorder-operator") && c.args!.includes("--lease-namespace=recorder"));
   assert.ok(!c.args!.some((a) => a.startsWith("--namespace")), "watches all namespaces");
   assert.deepEqual(c.ports, [{ name: "metrics", containerPort: 8080, protocol: "TCP" }]);
-  assert.equal(dep.spec!.template.spec!.serviceAccountName, "rr-room-recorder");
+  assert.equal(dep.spec!.template.spec!.serviceAccountName, "rr-operator");
 
-  assert.deepEqual(rights(one<V1ClusterRole>(objs, "ClusterRole", "rr-room-recorder").rules!), OPERATOR_RIGHTS);
-  assert.deepEqual(rights(one<V1ClusterRole>(objs, "Role", "rr-room-recorder-leader-election").rules!), LEASE_RIGHTS);
-  const binding = one<KubernetesObject & { subjects: { name: string; namespace: string }[] }>(objs, "ClusterRoleBinding", "rr-room-recorder");
-  assert.deepEqual(binding.subjects.map((s) => `${s.namespace}/${s.name}`), ["recorder/rr-room-recorder"]);
+  assert.deepEqual(rights(one<V1ClusterRole>(objs, "ClusterRole", "rr-operator").rules!), OPERATOR_RIGHTS);
+  assert.deepEqual(rights(one<V1ClusterRole>(objs, "Role", "rr-operator-leader-election").rules!), LEASE_RIGHTS);
+  const binding = one<KubernetesObject & { subjects: { name: string; namespace: string }[] }>(objs, "ClusterRoleBinding", "rr-operator");
+  assert.deepEqual(binding.subjects.map((s) => `${s.namespace}/${s.name}`), ["recorder/rr-operator"]);
   assert.ok(!JSON.stringify(objs.filter((o) => /Role$/.test(o.kind!))).includes("secrets"), "no role grants secrets");
 
   const crd = one<KubernetesObject & { spec: unknown }>(objs, "CustomResourceDefinition");
-  assert.deepEqual(crd.spec, loadYaml<{ spec: unknown }>(readFileSync(CRD_FILE, "utf8")).spec, "the chart's CRD is deploy/crds");
+  assert.deepEqual(crd.spec, plain(loadYaml<{ spec: unknown }>(readFileSync(CRD_FILE, "utf8")).spec), "the chart's CRD is deploy/crds");
   assert.equal(crd.metadata?.annotations?.["helm.sh/resource-policy"], "keep");
   assert.equal(one(objs, "PodDisruptionBudget").kind, "PodDisruptionBudget");
   for (const kind of MONITORING_KINDS) assert.ok(!objs.some((o) => o.kind === kind), `${kind} is opt-in`);
@@ -120,11 +139,11 @@ test("helm - non-default values: one namespace, no lease, NATS credentials, moni
   assert.equal(spec.volumes!.find((v) => v.name === "nats-creds")?.secret?.secretName, "operator-nats");
 
   // Namespaced Role in the watched namespace, same rights; no lease, no PDB with one replica.
-  const role = one<V1ClusterRole>(objs, "Role", "rr-room-recorder");
+  const role = one<V1ClusterRole>(objs, "Role", "rr-operator");
   assert.equal(role.metadata?.namespace, "team-a");
   assert.deepEqual(rights(role.rules!), OPERATOR_RIGHTS);
-  assert.ok(!objs.some((o) => o.kind === "ClusterRole" && o.metadata?.name === "rr-room-recorder"));
-  assert.ok(!objs.some((o) => o.metadata?.name === "rr-room-recorder-leader-election"));
+  assert.ok(!objs.some((o) => o.kind === "ClusterRole" && o.metadata?.name === "rr-operator"));
+  assert.ok(!objs.some((o) => o.metadata?.name === "rr-operator-leader-election"));
   assert.ok(!objs.some((o) => o.kind === "PodDisruptionBudget"));
 
   const service = one(objs, "Service");

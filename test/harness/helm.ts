@@ -4,7 +4,8 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
-export const HELM = resolve(import.meta.dirname, "../../.cache/bin/helm");
+/** `HELM_BIN` overrides, e.g. a helm already on the machine. */
+export const HELM = process.env.HELM_BIN ?? resolve(import.meta.dirname, "../../.cache/bin/helm");
 export const CHART_DIR = resolve(import.meta.dirname, "../../deploy/helm/room-recorder");
 const execFileP = promisify(execFile);
 
