@@ -27,7 +27,7 @@ function rig(mode: string[] = [], stopGraceMs = 10_000) {
     screenShare: false, inactivityMs: 10_000,
   });
   const supervisor = new LocalSupervisor({
-    hub, scope, log, accept: (id) => id !== "excluded", workerConfig, stopGraceMs,
+    transport: { kind: "ipc", hub }, scope, log, accept: (id) => id !== "excluded", workerConfig, stopGraceMs,
     command: { execPath: process.execPath, args: [FIXTURE, ...mode] },
     restart: { initialMs: 200, maxMs: 1000, healthyMs: 60_000 },
   });

@@ -1,23 +1,27 @@
 /**
  * `room-recorder record`: the local deployment in one process (design "Deployments: Local"):
  * the signaler and the local supervisor share an in-process bus hub; each stream's worker is a
- * child process on the hub over IPC. SIGINT/SIGTERM (or --duration) stop every worker, which
- * finalizes its files, then exit 0.
+ * child process on the hub over IPC. With `--nats URL` (issue 5) the same three roles talk over
+ * NATS instead, the cluster topology on one machine: the workers get the NATS settings in their
+ * environment. SIGINT/SIGTERM (or --duration) stop every worker, which finalizes its files,
+ * then exit 0.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pino } from "pino";
+import type { Bus } from "../bus/Bus.ts";
+import { connectBus } from "../bus/connect.ts";
 import { MemoryBus } from "../bus/MemoryBus.ts";
 import type { StreamInfo } from "../bus/messages.ts";
-import { subjectToken } from "../bus/subjects.ts";
 import { buildIceSettings, IceConfigError } from "../config/ice.ts";
 import { parseRecordArgs, RECORD_USAGE, type RecordConfig } from "../config/parseRecordArgs.ts";
 import { compileStreamFilters } from "../config/streamFilters.ts";
 import type { IceSettings, WorkerConfig } from "../config/types.ts";
-import { createRootLogger } from "../observability/logger.ts";
-import { sanitizeRoom } from "../protocol/sanitize.ts";
+import { startHttpEndpoint, type HttpEndpoint } from "../observability/httpEndpoint.ts";
+import { createRootLogger, type Logger } from "../observability/logger.ts";
 import { Signaler } from "../signaler/Signaler.ts";
 import { LocalSupervisor } from "../supervisor/LocalSupervisor.ts";
+import { transportBus, type WorkerTransport } from "../supervisor/WorkerProcess.ts";
 import { UsageError, type Command } from "./command.ts";
 import { renderStatusTable } from "./status-table.ts";
 import { roomNotice } from "./roomNotice.ts";
@@ -27,7 +31,8 @@ const TABLE_REFRESH_MS = 1000;
 
 async function run(argv: readonly string[]): Promise<number> {
   const config = parseRecordArgs(argv, process.env);
-  const roomDir = subjectToken(sanitizeRoom(config.room.room));
+  const { scope } = config;
+  const roomDir = scope.recording;
   const table = process.stderr.isTTY === true;
   mkdirSync(config.output.outDir, { recursive: true });
   // On a TTY the table owns the terminal; the JSON logs go to a file beside the recordings.
@@ -36,8 +41,8 @@ async function run(argv: readonly string[]): Promise<number> {
   const log = root.child({ room: config.room.room });
   const ice = await iceSettings(config);
 
-  const scope = { scope: "local", recording: roomDir };
-  const hub = new MemoryBus({ log: log.child({ component: "bus" }) });
+  const transport = await openTransport(config, log.child({ component: "bus" }));
+  const bus = transportBus(transport);
   const workerConfig = (stream: StreamInfo): WorkerConfig => ({
     scope,
     stream: { key: stream.key, streamId: stream.streamId, ...(stream.label !== undefined ? { label: stream.label } : {}) },
@@ -51,8 +56,27 @@ async function run(argv: readonly string[]): Promise<number> {
     screenShare: config.screenShare,
     inactivityMs: WORKER_INACTIVITY_MS,
   });
-  const supervisor = new LocalSupervisor({ hub, scope, log, accept: compileStreamFilters(config.filters), workerConfig });
-  const signaler = new Signaler(hub, config.room, scope, config.filters, log);
+  const supervisor = new LocalSupervisor({ transport, scope, log, accept: compileStreamFilters(config.filters), workerConfig });
+  const signaler = new Signaler(bus, config.room, scope, config.filters, log);
+  let busClosed = false;
+  void bus.closed().then(() => (busClosed = true));
+  let http: HttpEndpoint | undefined;
+  if (config.metricsPort !== undefined) {
+    try {
+      http = await startHttpEndpoint({
+        port: config.metricsPort,
+        // A laptop's recorder: not on the LAN. A pod runs `signaler`, which binds all interfaces.
+        host: "127.0.0.1",
+        registries: [signaler.metrics.registry, supervisor.metrics.registry],
+        healthy: () => !busClosed,
+        ready: () => signaler.signaling === "connected",
+      });
+    } catch (err) {
+      await bus.close();
+      throw new UsageError(`--metrics-port ${config.metricsPort}: ${(err as Error).message}`);
+    }
+    log.info({ metrics: `${http.url}/metrics` }, "serving /metrics, /healthz, /readyz");
+  }
   supervisor.start();
   signaler.start();
   const startedAt = Date.now();
@@ -68,15 +92,24 @@ async function run(argv: readonly string[]): Promise<number> {
     }
   }, TABLE_REFRESH_MS);
 
-  const why = await untilStopped(config.durationSeconds);
+  const why = await untilStopped(config.durationSeconds, bus);
   clearInterval(refresh);
-  log.info({ why }, "stopping: finalizing every stream");
+  if (why === "bus closed") log.error("the bus closed for good (NATS refused us): stopping every stream");
+  else log.info({ why }, "stopping: finalizing every stream");
   await supervisor.stop();
   await signaler.close();
-  await hub.close();
+  await http?.close();
+  await bus.close();
   log.info("stopped");
   await new Promise<void>((resolve) => root.flush(() => resolve()));
-  return 0;
+  return why === "bus closed" ? 1 : 0;
+}
+
+/** The in-process hub whose workers attach over IPC, or NATS for everyone (`--nats`). */
+async function openTransport(config: RecordConfig, log: Logger): Promise<WorkerTransport> {
+  if (!config.nats) return { kind: "ipc", hub: new MemoryBus({ log }) };
+  log.info({ servers: config.nats.servers }, "connecting to NATS");
+  return { kind: "nats", bus: await connectBus({ log, nats: config.nats }), settings: config.nats };
 }
 
 async function iceSettings(config: RecordConfig): Promise<IceSettings> {
@@ -88,15 +121,18 @@ async function iceSettings(config: RecordConfig): Promise<IceSettings> {
   }
 }
 
-function untilStopped(durationSeconds: number | undefined): Promise<string> {
+/** Resolves with why the recording stops: a signal, --duration, or the bus closing for good. */
+function untilStopped(durationSeconds: number | undefined, bus: Bus): Promise<string> {
   return new Promise((resolve) => {
-    const timer = durationSeconds !== undefined ? setTimeout(() => resolve("duration reached"), durationSeconds * 1000) : undefined;
-    const on = (signal: NodeJS.Signals) => () => {
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (why: string) => () => {
       clearTimeout(timer);
-      resolve(signal);
+      resolve(why);
     };
-    process.once("SIGINT", on("SIGINT"));
-    process.once("SIGTERM", on("SIGTERM"));
+    if (durationSeconds !== undefined) timer = setTimeout(stop("duration reached"), durationSeconds * 1000);
+    process.once("SIGINT", stop("SIGINT"));
+    process.once("SIGTERM", stop("SIGTERM"));
+    void bus.closed().then(stop("bus closed"));
   });
 }
 

@@ -41,8 +41,28 @@ test("record args - invalid input is a UsageError", () => {
   for (const argv of [
     [], ["--room", " "], ["--room", "r", "--dialect", "x"], ["--room", "r", "--server", "http://x"], ["--room", "r", "--segment", "-1"],
     ["--room", "r", "--duration", "0"], ["--room", "r", "--prefer-codec", "h265"], ["--room", "r", "--log-level", "loud"], ["--room", "r", "extra"],
+    ["--room", "r", "--metrics-port", "0"], ["--room", "r", "--metrics-port", "70000"], ["--room", "r", "--metrics-port", "9x"], ["--room", "r", "--nats", "http://x"],
   ]) {
     assert.throws(() => parseRecordArgs(argv, {}), UsageError, argv.join(" "));
   }
   assert.throws(() => parseRecordArgs(["--room", "r", "--password", "a"], { RR_PASSWORD: "b" }), /mutually exclusive/);
+});
+
+test("record args - bus scope is local/<room token>; no NATS and no metrics by default", () => {
+  const c = parseRecordArgs(["--room", "My Room!"], {});
+  assert.deepEqual(c.scope, { scope: "local", recording: "My_Room_" });
+  assert.equal(c.nats, undefined);
+  assert.equal(c.metricsPort, undefined);
+});
+
+test("record args - --nats with secrets from the environment; inboxes under the recording's subjects", () => {
+  const c = parseRecordArgs(["--room", "r", "--nats", "nats://127.0.0.1:4222", "--nats-user", "rec", "--metrics-port", "9464"], { NATS_PASSWORD: "pw" });
+  assert.deepEqual(c.nats?.servers, ["nats://127.0.0.1:4222"]);
+  assert.equal(c.nats?.user, "rec");
+  assert.equal(c.nats?.password, "pw");
+  assert.equal(c.nats?.inboxPrefix, "rr.local.r.inbox");
+  assert.equal(c.metricsPort, 9464);
+  assert.equal(parseRecordArgs(["--room", "r"], { NATS_URL: "nats://n:4222", RR_METRICS_PORT: "9100" }).nats?.servers[0], "nats://n:4222");
+  assert.equal(parseRecordArgs(["--room", "r"], { RR_METRICS_PORT: "9100" }).metricsPort, 9100);
+  assert.throws(() => parseRecordArgs(["--room", "r", "--nats", "nats://n:4222", "--nats-user", "u"], {}), /user and password go together/);
 });

@@ -4,12 +4,21 @@
  * collected here: `buildIceSettings` (config/ice.ts) validates them and may fetch TURN.
  */
 import { parseArgs } from "node:util";
+import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings, type NatsSettings } from "../bus/natsOptions.ts";
+import { subjectToken, type SubjectScope } from "../bus/subjects.ts";
 import { UsageError } from "../cli/command.ts";
+import { parseMetricsPort } from "../observability/metricsPort.ts";
+import { sanitizeRoom } from "../protocol/sanitize.ts";
 import { DEFAULT_PASSWORD, DEFAULT_SALT, DEFAULT_SEGMENT_SECONDS, DEFAULT_SERVER, type Dialect, type OutputSettings, type RoomSettings, type StreamFilters } from "./types.ts";
 
 export type PreferCodec = "vp8" | "vp9" | "av1" | "h264";
 
 export interface RecordConfig {
+  /**
+   * Bus subjects `rr.local.<room>.…`; `recording` is also the room's directory under `--out`
+   * (a safe token of the sanitized room name).
+   */
+  readonly scope: SubjectScope;
   /** `password` is as typed (protocol/normalizePassword runs in each role). */
   readonly room: RoomSettings;
   readonly filters: StreamFilters;
@@ -20,6 +29,10 @@ export interface RecordConfig {
   /** Stop everything after this many seconds. @default undefined = until SIGINT/SIGTERM */
   readonly durationSeconds?: number;
   readonly logLevel?: string;
+  /** With NATS the signaler, the supervisor and every worker use it instead of the in-process hub and IPC. */
+  readonly nats?: NatsSettings;
+  /** Serve /metrics, /healthz, /readyz on 127.0.0.1:PORT. @default off */
+  readonly metricsPort?: number;
 }
 
 export const RECORD_USAGE = `Usage: room-recorder record --room ROOM [flags]
@@ -44,6 +57,12 @@ Records every stream of a VDO.Ninja room, each into its own files (one worker pr
   --screen-share           also record screen-share tracks
   --duration SECONDS       stop after SECONDS (demos, tests)
   --log-level LEVEL        trace | debug | info | warn | error (default: info)
+  --metrics-port PORT      serve /metrics, /healthz, /readyz on 127.0.0.1:PORT (signaler and
+                           supervisor metrics; default off)                [RR_METRICS_PORT]
+
+With --nats the signaler, the supervisor and the workers talk over NATS instead of the
+in-process hub (the cluster topology on one machine); the subjects are rr.local.<room>.>.
+${NATS_USAGE}
 `;
 
 const LEVELS = new Set(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
@@ -79,8 +98,12 @@ export function parseRecordArgs(argv: readonly string[], env: Readonly<Record<st
   const segmentMb = seconds(values["segment-size"], "segment-size") ?? 0;
   const stun = values.stun;
   const duration = seconds(values.duration, "duration", false);
+  const scope: SubjectScope = { scope: "local", recording: subjectToken(sanitizeRoom(room)) };
+  const nats = parseNatsSettings(values, env, scope);
+  const metricsPort = parseMetricsPort(values["metrics-port"] ?? env.RR_METRICS_PORT);
 
   return Object.freeze({
+    scope: Object.freeze(scope),
     room: Object.freeze({ room, password, salt: values.salt ?? DEFAULT_SALT, server, dialect: dialect as Dialect }),
     filters: Object.freeze({ include: Object.freeze(list(values.include)), exclude: Object.freeze(list(values.exclude)) }),
     output: Object.freeze({
@@ -98,6 +121,8 @@ export function parseRecordArgs(argv: readonly string[], env: Readonly<Record<st
     screenShare: values["screen-share"] === true,
     ...(duration !== undefined ? { durationSeconds: duration } : {}),
     ...(level !== undefined ? { logLevel: level } : {}),
+    ...(nats ? { nats: { ...nats, name: `record ${scope.scope}/${scope.recording}` } } : {}),
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
   });
 }
 
@@ -112,6 +137,8 @@ function parseFlags(argv: readonly string[]) {
         segment: { type: "string" }, "segment-size": { type: "string" }, "max-duration": { type: "string" },
         stun: { type: "string", multiple: true }, turn: { type: "string", multiple: true }, "relay-only": { type: "boolean" },
         "prefer-codec": { type: "string" }, "screen-share": { type: "boolean" }, duration: { type: "string" }, "log-level": { type: "string" },
+        "metrics-port": { type: "string" },
+        ...NATS_ARG_OPTIONS,
       },
     });
   } catch (err) {

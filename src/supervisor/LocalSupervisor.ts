@@ -1,12 +1,12 @@
-import type { MemoryBus } from "../bus/MemoryBus.ts";
-import type { Subscription } from "../bus/Bus.ts";
+import type { Bus, Subscription } from "../bus/Bus.ts";
 import { EndReason, parseHeartbeat, parseRosterEvent, type Heartbeat, type RosterEvent, type StreamInfo } from "../bus/messages.ts";
 import { subjects, type SubjectScope } from "../bus/subjects.ts";
 import type { WorkerConfig } from "../config/types.ts";
 import type { Logger } from "../observability/logger.ts";
 import { finishedId, wantedWorkers } from "./desired.ts";
 import { classifyExit, DEFAULT_RESTART_POLICY, ExitVerdict, restartDelay, type RestartPolicy } from "./exitPolicy.ts";
-import { WorkerProcess, type WorkerCommand, type WorkerExit } from "./WorkerProcess.ts";
+import { SupervisorMetrics, SupervisorState } from "./SupervisorMetrics.ts";
+import { transportBus, WorkerProcess, type WorkerCommand, type WorkerExit, type WorkerTransport } from "./WorkerProcess.ts";
 
 export interface StreamStatus {
   readonly key: string;
@@ -20,13 +20,16 @@ export interface StreamStatus {
 }
 
 export interface LocalSupervisorOptions {
-  readonly hub: MemoryBus;
+  /** The bus of the signaler and of the workers (the in-process hub, or NATS). */
+  readonly transport: WorkerTransport;
   readonly scope: SubjectScope;
   readonly log: Logger;
   /** Decides on base stream ids (`--include/--exclude`). */
   readonly accept: (baseStreamId: string) => boolean;
   readonly workerConfig: (stream: StreamInfo) => WorkerConfig;
   readonly command?: WorkerCommand;
+  /** Node flags for every worker (WorkerProcessOptions.execArgv). */
+  readonly execArgv?: readonly string[];
   readonly restart?: RestartPolicy;
   /** How long `stop()` waits for workers to finalize before SIGKILL. @default 10000 */
   readonly stopGraceMs?: number;
@@ -39,8 +42,8 @@ interface Entry {
   restarts: number;
   attempt: number;
   timer?: NodeJS.Timeout;
-  /** Terminal supervisor state when no process runs: "restarting", "bad-config". */
-  state?: string;
+  /** Supervisor state when no process runs. */
+  state?: typeof SupervisorState.restarting | typeof SupervisorState.badConfig;
 }
 
 /**
@@ -49,7 +52,9 @@ interface Entry {
  * cleanly; folds heartbeats into the status the CLI shows.
  */
 export class LocalSupervisor {
+  readonly metrics = new SupervisorMetrics(() => this.status());
   readonly #o: LocalSupervisorOptions;
+  readonly #bus: Bus;
   readonly #log: Logger;
   readonly #roster = new Map<string, StreamInfo>();
   readonly #finished = new Set<string>();
@@ -60,24 +65,25 @@ export class LocalSupervisor {
 
   constructor(opts: LocalSupervisorOptions) {
     this.#o = opts;
+    this.#bus = transportBus(opts.transport);
     this.#log = opts.log.child({ component: "supervisor" });
   }
 
   start(): void {
-    const { hub, scope } = this.#o;
+    const { scope } = this.#o;
     this.#subs.push(
-      hub.subscribe(subjects.roster(scope), (m) => {
+      this.#bus.subscribe(subjects.roster(scope), (m) => {
         const ev = parseRosterEvent(m.data);
         if (ev) this.#onRoster(ev);
         else this.#log.warn({ subject: m.subject }, "malformed roster event dropped");
       }),
-      hub.subscribe(subjects.allStatus(scope), (m) => {
+      this.#bus.subscribe(subjects.allStatus(scope), (m) => {
         const hb = parseHeartbeat(m.data);
         if (hb && m.subject === subjects.status(scope, hb.key)) this.#heartbeats.set(hb.key, hb);
       }),
     );
     // Whatever the signaler learned before we subscribed.
-    hub.request(subjects.rosterGet(scope), {}, { timeoutMs: 5000 }).then(
+    this.#bus.request(subjects.rosterGet(scope), {}, { timeoutMs: 5000 }).then(
       (snap) => {
         const ev = parseRosterEvent(snap);
         if (ev) this.#onRoster(ev);
@@ -99,7 +105,7 @@ export class LocalSupervisor {
         key,
         streamId: stream.streamId,
         ...(label !== undefined ? { label } : {}),
-        state: running ? (hb?.state ?? "starting") : (entry?.state ?? (this.#finished.has(finishedId(key, stream.uuid)) ? "finished" : "idle")),
+        state: running ? (hb?.state ?? "starting") : (entry?.state ?? (this.#finished.has(finishedId(key, stream.uuid)) ? SupervisorState.finished : SupervisorState.idle)),
         ...(entry?.proc?.pid !== undefined ? { pid: entry.proc.pid } : {}),
         restarts: entry?.restarts ?? 0,
         ...(hb && running ? { heartbeat: hb } : {}),
@@ -157,7 +163,7 @@ export class LocalSupervisor {
       const entry = this.#entries.get(key);
       if (!entry) {
         this.#start({ stream, startedAt: 0, restarts: 0, attempt: 0 });
-      } else if (entry.stream.uuid !== stream.uuid && entry.state !== "bad-config") {
+      } else if (entry.stream.uuid !== stream.uuid && entry.state !== SupervisorState.badConfig) {
         entry.stream = stream;
       }
     }
@@ -168,7 +174,8 @@ export class LocalSupervisor {
     this.#entries.set(key, entry);
     entry.state = undefined;
     entry.startedAt = Date.now();
-    const proc = new WorkerProcess({ hub: this.#o.hub, config: this.#o.workerConfig(entry.stream), log: this.#o.log, ...(this.#o.command ? { command: this.#o.command } : {}) });
+    const { transport, log, command, execArgv } = this.#o;
+    const proc = new WorkerProcess({ transport, config: this.#o.workerConfig(entry.stream), log, ...(command ? { command } : {}), ...(execArgv ? { execArgv } : {}) });
     entry.proc = proc;
     this.#heartbeats.delete(key);
     this.#log.info({ stream: key, pid: proc.pid, restarts: entry.restarts }, "worker started");
@@ -182,6 +189,7 @@ export class LocalSupervisor {
     const key = entry.stream.key;
     const verdict = classifyExit(exit);
     const log = this.#log.child({ stream: key, pid: proc.pid });
+    this.metrics.exited(verdict);
     if (this.#stopping) {
       log.info({ code: exit.code, signal: exit.signal, reason: exit.reason }, "worker exited");
       this.#entries.delete(key);
@@ -198,13 +206,14 @@ export class LocalSupervisor {
         return;
       case ExitVerdict.badConfig:
         log.error({ code: exit.code }, "worker rejected its config: not restarting");
-        entry.state = "bad-config";
+        entry.state = SupervisorState.badConfig;
         return;
       case ExitVerdict.crashed: {
         if (Date.now() - entry.startedAt >= (this.#o.restart ?? DEFAULT_RESTART_POLICY).healthyMs) entry.attempt = 0;
         const delay = restartDelay(this.#o.restart ?? DEFAULT_RESTART_POLICY, entry.attempt++);
         entry.restarts += 1;
-        entry.state = "restarting";
+        this.metrics.restarted();
+        entry.state = SupervisorState.restarting;
         log.warn({ code: exit.code, signal: exit.signal, delayMs: delay, restarts: entry.restarts }, "worker crashed: restarting");
         entry.timer = setTimeout(() => {
           entry.timer = undefined;

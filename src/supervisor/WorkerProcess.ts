@@ -2,11 +2,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { attachChild } from "../bus/attachChild.ts";
+import type { Bus } from "../bus/Bus.ts";
 import type { MemoryBus } from "../bus/MemoryBus.ts";
 import { parseFromWorker, type EndReason } from "../bus/messages.ts";
+import type { NatsSettings } from "../bus/natsOptions.ts";
 import { subjects } from "../bus/subjects.ts";
 import type { WorkerConfig } from "../config/types.ts";
 import type { Logger } from "../observability/logger.ts";
+import { workerEnv } from "./workerEnv.ts";
 
 /** How the worker is launched; tests substitute a fixture script. */
 export interface WorkerCommand {
@@ -18,6 +21,31 @@ export const DEFAULT_WORKER_COMMAND: WorkerCommand = {
   execPath: process.execPath,
   args: [fileURLToPath(new URL("../cli/main.ts", import.meta.url)), "worker"],
 };
+
+/**
+ * How a worker child reaches the bus: the parent's in-process hub over the IPC channel (plain
+ * `record`), or NATS directly with the parent's settings (`record --nats`, the cluster
+ * topology on one machine: docs/nats.md). The parent watches the worker on `bus` either way.
+ */
+export type WorkerTransport =
+  | { readonly kind: "ipc"; readonly hub: MemoryBus }
+  | { readonly kind: "nats"; readonly bus: Bus; readonly settings: NatsSettings };
+
+export function transportBus(t: WorkerTransport): Bus {
+  return t.kind === "ipc" ? t.hub : t.bus;
+}
+
+export interface WorkerProcessOptions {
+  readonly transport: WorkerTransport;
+  readonly config: WorkerConfig;
+  readonly log: Logger;
+  readonly command?: WorkerCommand;
+  /**
+   * Node flags placed before the script, e.g. `--max-old-space-size=128` to bound a worker's
+   * heap (issue 7). A fixture command gets them too.
+   */
+  readonly execArgv?: readonly string[];
+}
 
 export interface WorkerExit {
   readonly code: number | null;
@@ -36,15 +64,16 @@ const MAX_STDERR_LINE = 4000;
 
 /**
  * One worker child process (mediasoup `Worker.ts` style, style.md §14): spawned with an IPC
- * channel that carries the bus, config in `RR_WORKER_CONFIG` (without the password) and the
- * password in `RR_PASSWORD` (never argv: `ps` shows argv to every local user). Its stderr is
- * logged line by line; `ready()` resolves when it says `ready` on its subject.
+ * channel that carries the bus (or with NATS settings), config in `RR_WORKER_CONFIG` (without
+ * the password) and the password in `RR_PASSWORD` (never argv: `ps` shows argv to every local
+ * user; see workerEnv.ts). Its stderr is logged line by line; `ready()` resolves when it says
+ * `ready` on its subject.
  */
 export class WorkerProcess {
   readonly key: string;
   readonly #child: ChildProcess;
   readonly #log: Logger;
-  readonly #hub: MemoryBus;
+  readonly #bus: Bus;
   readonly #scope: WorkerConfig["scope"];
   readonly #ready: Promise<boolean>;
   readonly #done: Promise<WorkerExit>;
@@ -52,22 +81,23 @@ export class WorkerProcess {
   #reason: EndReason | undefined;
   #uuid: string | undefined;
 
-  constructor(opts: { hub: MemoryBus; config: WorkerConfig; log: Logger; command?: WorkerCommand }) {
-    const { config } = opts;
+  constructor(opts: WorkerProcessOptions) {
+    const { config, transport } = opts;
     this.key = config.stream.key;
-    this.#hub = opts.hub;
+    const bus = transportBus(transport);
+    this.#bus = bus;
     this.#scope = config.scope;
-    const { password, ...withoutPassword } = config;
     const command = opts.command ?? DEFAULT_WORKER_COMMAND;
-    this.#child = spawn(command.execPath, command.args, {
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-      env: { ...process.env, RR_WORKER_CONFIG: JSON.stringify(withoutPassword), RR_PASSWORD: password === false ? "false" : password },
+    const ipc = transport.kind === "ipc";
+    this.#child = spawn(command.execPath, [...(opts.execArgv ?? []), ...command.args], {
+      stdio: ["ignore", "ignore", "pipe", ...(ipc ? (["ipc"] as const) : [])],
+      env: workerEnv(process.env, config, ipc ? undefined : transport.settings),
     });
     this.#log = opts.log.child({ component: "worker-process", stream: this.key, pid: this.#child.pid });
-    const attachment = attachChild(opts.hub, this.#child, { log: this.#log, permit: [subjects.everything(config.scope)] });
+    const attachment = ipc ? attachChild(transport.hub, this.#child, { log: this.#log, permit: [subjects.everything(config.scope)] }) : undefined;
 
     createInterface({ input: this.#child.stderr! }).on("line", (line) => this.#logLine(line));
-    const sub = opts.hub.subscribe(subjects.fromWorker(config.scope, this.key), (m) => {
+    const sub = bus.subscribe(subjects.fromWorker(config.scope, this.key), (m) => {
       const msg = parseFromWorker(m.data);
       if (msg?.type === "ready") this.#wasReady = true;
       if (msg?.type === "ended") {
@@ -76,7 +106,7 @@ export class WorkerProcess {
       }
     });
     this.#ready = new Promise<boolean>((resolve) => {
-      const readySub = opts.hub.subscribe(subjects.fromWorker(config.scope, this.key), (m) => {
+      const readySub = bus.subscribe(subjects.fromWorker(config.scope, this.key), (m) => {
         if (parseFromWorker(m.data)?.type !== "ready") return;
         readySub.unsubscribe();
         resolve(true);
@@ -89,7 +119,7 @@ export class WorkerProcess {
     this.#done = new Promise<WorkerExit>((resolve) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
         sub.unsubscribe();
-        attachment.detach();
+        attachment?.detach();
         resolve({ code, signal, wasReady: this.#wasReady, ...(this.#reason !== undefined ? { reason: this.#reason } : {}), ...(this.#uuid !== undefined ? { uuid: this.#uuid } : {}) });
       };
       this.#child.once("exit", finish);
@@ -119,7 +149,7 @@ export class WorkerProcess {
   async stop(reason: EndReason, graceMs: number): Promise<WorkerExit> {
     if (this.#child.exitCode === null && this.#child.signalCode === null) {
       try {
-        this.#hub.publish(subjects.toWorker(this.#scope, this.key), { type: "stop", reason });
+        this.#bus.publish(subjects.toWorker(this.#scope, this.key), { type: "stop", reason });
       } catch (err) {
         this.#log.debug({ err }, "stop not published: bus closed");
       }
