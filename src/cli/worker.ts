@@ -4,13 +4,12 @@
  * worker ends it flushes logs and exits explicitly: werift leaves UDP sockets open after
  * `pc.close()` (notes/werift.md §3), so the process would never end on its own.
  */
-import type { Server } from "node:http";
 import { connectBus } from "../bus/connect.ts";
 import { DEFAULT_CLAIM_WINDOW_MS } from "../bus/claim.ts";
 import { EndReason } from "../bus/messages.ts";
 import { createStreamRecorder } from "../media/index.ts";
 import { createRootLogger, type Logger } from "../observability/logger.ts";
-import { startHttpServer } from "../operator/httpServer.ts";
+import { startHttpEndpoint, type HttpEndpoint } from "../observability/httpEndpoint.ts";
 import { StreamWorker } from "../stream-worker/StreamWorker.ts";
 import { parseWorkerArgs, WORKER_USAGE } from "../stream-worker/workerArgs.ts";
 import type { Command } from "./command.ts";
@@ -61,7 +60,7 @@ async function run(argv: readonly string[]): Promise<number> {
     const reason = await worker.done();
     code = EXIT_BY_REASON[reason];
     log.info({ reason, code }, "worker exiting");
-    http?.close();
+    await http?.close();
     await bus.close().catch(() => undefined);
   } catch (err) {
     log.fatal({ err }, "worker failed");
@@ -75,11 +74,11 @@ async function run(argv: readonly string[]): Promise<number> {
  * /metrics, /healthz (bus open) and /readyz (stream claimed). A port that cannot be bound is
  * logged, not fatal: the recording matters more than its metrics.
  */
-async function serveMetrics(port: number, worker: StreamWorker, busOpen: () => boolean, log: Logger): Promise<Server | undefined> {
+async function serveMetrics(port: number, worker: StreamWorker, busOpen: () => boolean, log: Logger): Promise<HttpEndpoint | undefined> {
   try {
-    const server = await startHttpServer(port, "0.0.0.0", worker.metrics.registry, { healthy: busOpen, ready: () => worker.claimed });
+    const endpoint = await startHttpEndpoint({ port, host: "0.0.0.0", registries: [worker.metrics.registry], healthy: busOpen, ready: () => worker.claimed });
     log.info({ port }, "serving /metrics and /healthz");
-    return server;
+    return endpoint;
   } catch (err) {
     log.error({ err, port }, "cannot serve /metrics: going on without it");
     return undefined;

@@ -12,6 +12,7 @@ import { UsageError } from "../cli/command.ts";
 import { IceConfigError, parseIceServerUrl } from "../config/iceUrl.ts";
 import { DEFAULT_PASSWORD, DEFAULT_SALT, type IceServerConfig, type WorkerConfig } from "../config/types.ts";
 import type { VideoCodec } from "../media/types.ts";
+import { parseMetricsPort } from "../observability/metricsPort.ts";
 
 export const DEFAULT_INACTIVITY_MS = 10_000;
 const CODECS: readonly VideoCodec[] = ["vp8", "h264", "vp9", "av1"];
@@ -72,7 +73,7 @@ export function parseWorkerArgs(argv: readonly string[], env: Env): WorkerComman
   const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const logLevel = values["log-level"] ?? env.LOG_LEVEL;
-  const metricsPort = port(values["metrics-port"] ?? env.RR_METRICS_PORT);
+  const metricsPort = parseMetricsPort(values["metrics-port"] ?? env.RR_METRICS_PORT);
   const extra = { ...(logLevel ? { logLevel } : {}), ...(metricsPort !== undefined ? { metricsPort } : {}) };
   if (env.RR_WORKER_CONFIG) {
     // Local: the supervisor's JSON; "false" or no RR_PASSWORD means no password.
@@ -110,14 +111,6 @@ export function parseWorkerArgs(argv: readonly string[], env: Env): WorkerComman
   };
   if (worker.ice.relayOnly && !worker.ice.iceServers.some((s) => s.urls.startsWith("turn"))) throw new UsageError("--relay-only needs a TURN server");
   return deepFreeze({ worker, ...(nats ? { nats } : {}), ...extra });
-}
-
-/** Empty means off, like unset: the chart may template an empty value. */
-function port(v: string | undefined): number | undefined {
-  if (v === undefined || v === "") return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError("--metrics-port / RR_METRICS_PORT must be a TCP port (1-65535)");
-  return n;
 }
 
 function seconds(v: string | undefined, flag: string): number {
