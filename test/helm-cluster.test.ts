@@ -8,13 +8,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadAllYaml, type KubernetesObject } from "@kubernetes/client-node";
 import { names } from "../src/operator/names.ts";
 import { helmMissing, renderChart } from "./harness/helm.ts";
-import { controlPlaneMissing, kubeconfigYaml, startControlPlane, type ControlPlane } from "./harness/k8s.ts";
+import { controlPlaneMissing, startControlPlane, type ControlPlane } from "./harness/k8s.ts";
 import { startNats } from "./harness/nats.ts";
 import { DASHBOARD_FILE, dashboardQueries, prometheusMissing, startPrometheus } from "./harness/prometheus.ts";
 import { freePort } from "./harness/freePort.ts";
@@ -23,7 +22,8 @@ import { waitFor } from "./harness/wait.ts";
 
 const skip = helmMissing() || controlPlaneMissing() || prometheusMissing();
 const RELEASE_NS = "recorder";
-const SA = "rr-room-recorder";
+const SA = "rr-operator";
+const LEASE = "room-recorder-operator";
 const APPLY_TIMEOUT_MS = 60_000;
 /** Kinds of the Prometheus Operator: their CRDs are not installed on the test control plane. */
 const MONITORING_KINDS = new Set(["ServiceMonitor", "PodMonitor", "PrometheusRule"]);
@@ -42,72 +42,66 @@ test("helm - the rendered chart is accepted by a real kube-apiserver, and the op
 
   await using cp = await startControlPlane();
   await using nats = await startNats();
-  const dir = mkdtempSync(join(tmpdir(), "rr-helm-cluster-"));
-  try {
-    for (const ns of [RELEASE_NS, "team-a", "monitoring", "studio"]) await cp.kubectl(["create", "namespace", ns]);
-    // The CRD for real (the rest needs it to exist), then every object by server-side dry-run.
-    const crd = (loadAllYaml(defaults) as KubernetesObject[]).find((o) => o.kind === "CustomResourceDefinition");
-    assert.ok(crd);
-    await cp.kubectl(["apply", "--server-side", "-f", "-"], defaults.split(/^---$/m).find((d) => d.includes("kind: CustomResourceDefinition"))!);
-    await cp.kubectl(["wait", "--for=condition=Established", "crd/roomrecordings.room-recorder.dev", "--timeout=60s"]);
-    for (const yaml of [defaults, full]) await cp.kubectl(["apply", "--server-side", "--dry-run=server", "-f", "-"], yaml);
+  for (const ns of [RELEASE_NS, "team-a", "monitoring", "studio"]) await cp.kubectl(["create", "namespace", ns]);
+  // The CRD for real (the rest needs it to exist), then every object by server-side dry-run.
+  const crd = (loadAllYaml(defaults) as KubernetesObject[]).find((o) => o.kind === "CustomResourceDefinition");
+  assert.ok(crd);
+  await cp.kubectl(["apply", "--server-side", "-f", "-"], defaults.split(/^---$/m).find((d) => d.includes("kind: CustomResourceDefinition"))!);
+  await cp.kubectl(["wait", "--for=condition=Established", "crd/roomrecordings.room-recorder.dev", "--timeout=60s"]);
+  for (const yaml of [defaults, full]) await cp.kubectl(["apply", "--server-side", "--dry-run=server", "-f", "-"], yaml);
 
-    // Install the default release for real: ServiceAccount, RBAC, Deployment (no kubelet runs it).
-    await cp.kubectl(["apply", "--server-side", "-f", "-"], defaults);
-    const token = (await cp.kubectl(["-n", RELEASE_NS, "create", "token", SA, "--duration=1h"])).trim();
-    const saKubeconfig = join(dir, "operator.kubeconfig");
-    writeFileSync(saKubeconfig, kubeconfigYaml(cp.server, join(cp.dir, "pki", "apiserver.crt"), token, SA));
+  // Install the default release for real: ServiceAccount, RBAC, Deployment (no kubelet runs it).
+  await cp.kubectl(["apply", "--server-side", "-f", "-"], defaults);
+  const token = (await cp.kubectl(["-n", RELEASE_NS, "create", "token", SA, "--duration=1h"])).trim();
+  const saKubeconfig = cp.kubeconfigFor(token, SA);
 
-    // What the ServiceAccount may not do (least privilege), asked of the real authorizer.
-    // `kubectl auth can-i` exits 0 for yes, 1 for no.
-    const can = (...args: string[]) => cp.kubectl(["--kubeconfig", saKubeconfig, "auth", "can-i", ...args]).then(() => true, () => false);
-    assert.equal(await can("patch", "pods", "-n", "studio"), true);
-    assert.equal(await can("get", "secrets", "-n", "studio"), false);
-    assert.equal(await can("create", "pods", "-n", "studio"), false);
-    assert.equal(await can("update", "leases/someone-else", "-n", RELEASE_NS), false);
+  // What the ServiceAccount may not do (least privilege), asked of the real authorizer.
+  // `kubectl auth can-i` exits 0 for yes, 1 for no.
+  const can = (...args: string[]) => cp.kubectl(["--kubeconfig", saKubeconfig, "auth", "can-i", ...args]).then(() => true, () => false);
+  assert.equal(await can("patch", "pods", "-n", "studio"), true);
+  assert.equal(await can("get", "secrets", "-n", "studio"), false);
+  assert.equal(await can("create", "pods", "-n", "studio"), false);
+  assert.equal(await can("update", "leases/someone-else", "-n", RELEASE_NS), false);
 
-    // The operator under that token: every call it makes must be allowed.
-    const metricsPort = await freePort();
-    await using operator = startRole("operator", [
-      "--image", "registry.example/rr/room-recorder:test", "--nats", nats.url, "--kubeconfig", saKubeconfig,
-      "--metrics-addr", `127.0.0.1:${metricsPort}`, "--lease-namespace", RELEASE_NS, "--lease-name", SA, "--identity", "operator-0",
-    ]);
-    await using prom = await startPrometheus({ jobs: [{ job: "room-recorder-operator", targets: [`127.0.0.1:${metricsPort}`], labels: { namespace: RELEASE_NS } }] });
+  // The operator under that token: every call it makes must be allowed.
+  const metricsPort = await freePort();
+  await using operator = startRole("operator", [
+    "--image", "registry.example/rr/room-recorder:test", "--nats", nats.url, "--kubeconfig", saKubeconfig,
+    "--metrics-addr", `127.0.0.1:${metricsPort}`, "--lease-namespace", RELEASE_NS, "--lease-name", LEASE, "--identity", "operator-0",
+  ]);
+  await using prom = await startPrometheus({ jobs: [{ job: "room-recorder-operator", targets: [`127.0.0.1:${metricsPort}`], labels: { namespace: RELEASE_NS } }] });
 
-    const lease = await waitFor(async () => {
-      const l = await json<{ spec?: { holderIdentity?: string } }>(cp, ["-n", RELEASE_NS, "get", "lease", SA]).catch(() => undefined);
-      return l?.spec?.holderIdentity === "operator-0" && l;
-    }, APPLY_TIMEOUT_MS, `the operator to take the Lease\n${operator.stderr()}`);
-    assert.ok(lease);
+  const lease = await waitFor(async () => {
+    const l = await json<{ spec?: { holderIdentity?: string } }>(cp, ["-n", RELEASE_NS, "get", "lease", LEASE]).catch(() => undefined);
+    return l?.spec?.holderIdentity === "operator-0" && l;
+  }, APPLY_TIMEOUT_MS, `the operator to take the Lease\n${operator.stderr()}`);
+  assert.ok(lease);
 
-    writeFileSync(join(dir, "rec.json"), JSON.stringify({ apiVersion: "room-recorder.dev/v1alpha1", kind: "RoomRecording", metadata: { name: "show", namespace: "studio" }, spec: { room: "studio-room" } }));
-    await cp.kubectl(["apply", "-f", join(dir, "rec.json")]);
-    await waitFor(async () => {
-      const pods = await json<{ items: { metadata: { name: string } }[] }>(cp, ["-n", "studio", "get", "pods", "-l", "app.kubernetes.io/managed-by=room-recorder-operator"]);
-      return pods.items.some((p) => p.metadata.name === names.signalerPod("show"));
-    }, APPLY_TIMEOUT_MS, `the signaler pod, created by server-side apply under the chart's RBAC\n${operator.stderr().slice(-4000)}`);
-    await cp.kubectl(["-n", "studio", "get", "serviceaccount", names.serviceAccount("show")]);
-    const rec = await waitFor(async () => {
-      const r = await json<{ metadata: { finalizers?: string[] }; status?: { conditions?: unknown[] } }>(cp, ["-n", "studio", "get", "roomrecording", "show"]);
-      return (r.metadata.finalizers?.length ?? 0) > 0 && (r.status?.conditions?.length ?? 0) > 0 && r;
-    }, APPLY_TIMEOUT_MS, "finalizer and status written");
-    assert.ok(rec);
-    const forbidden = operator.lines().filter((l) => /forbidden/i.test(JSON.stringify(l)));
-    assert.deepEqual(forbidden, [], "the operator was refused nothing");
+  const rr = { apiVersion: "room-recorder.dev/v1alpha1", kind: "RoomRecording", metadata: { name: "show", namespace: "studio" }, spec: { room: "studio-room" } };
+  await cp.kubectl(["apply", "-f", "-"], JSON.stringify(rr));
+  await waitFor(async () => {
+    const pods = await json<{ items: { metadata: { name: string } }[] }>(cp, ["-n", "studio", "get", "pods", "-l", "app.kubernetes.io/managed-by=room-recorder-operator"]);
+    return pods.items.some((p) => p.metadata.name === names.signalerPod("show"));
+  }, APPLY_TIMEOUT_MS, `the signaler pod, created by server-side apply under the chart's RBAC\n${operator.stderr().slice(-4000)}`);
+  await cp.kubectl(["-n", "studio", "get", "serviceaccount", names.serviceAccount("show")]);
+  const rec = await waitFor(async () => {
+    const r = await json<{ metadata: { finalizers?: string[] }; status?: { conditions?: unknown[] } }>(cp, ["-n", "studio", "get", "roomrecording", "show"]);
+    return (r.metadata.finalizers?.length ?? 0) > 0 && (r.status?.conditions?.length ?? 0) > 0 && r;
+  }, APPLY_TIMEOUT_MS, "finalizer and status written");
+  assert.ok(rec);
+  const forbidden = operator.lines().filter((l) => /forbidden/i.test(JSON.stringify(l)));
+  assert.deepEqual(forbidden, [], "the operator was refused nothing");
 
-    // The operator's metrics, scraped by a real Prometheus: the dashboard's operator panels have data.
-    const operatorQueries = dashboardQueries(JSON.parse(readFileSync(DASHBOARD_FILE, "utf8"))).filter((q) => q.expr.includes("rr_operator_"));
-    assert.ok(operatorQueries.length >= 8);
-    for (const q of operatorQueries) {
-      await waitFor(async () => (await prom.query(q.expr)).length > 0, APPLY_TIMEOUT_MS, `operator panel '${q.panel}' (${q.legend}) to return series:\n${q.expr}`);
-    }
-    assert.deepEqual((await prom.query("sum(rr_operator_leader)")).map((s) => s.value[1]), ["1"]);
-
-    // Deletion: the operator deletes its pods and lets the RoomRecording go.
-    await cp.kubectl(["-n", "studio", "delete", "roomrecording", "show", "--wait=false"]);
-    await waitFor(async () => !(await cp.kubectl(["-n", "studio", "get", "roomrecordings", "-o", "name"])).includes("show"), APPLY_TIMEOUT_MS, `the RoomRecording to be finalized\n${operator.stderr().slice(-4000)}`);
-    assert.equal((await cp.kubectl(["-n", "studio", "get", "pods", "-o", "name"])).trim(), "", "the signaler pod was deleted by the operator");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  // The operator's metrics, scraped by a real Prometheus: the dashboard's operator panels have data.
+  const operatorQueries = dashboardQueries(JSON.parse(readFileSync(DASHBOARD_FILE, "utf8"))).filter((q) => q.expr.includes("rr_operator_"));
+  assert.ok(operatorQueries.length >= 8);
+  for (const q of operatorQueries) {
+    await waitFor(async () => (await prom.query(q.expr)).length > 0, APPLY_TIMEOUT_MS, `operator panel '${q.panel}' (${q.legend}) to return series:\n${q.expr}`);
   }
+  assert.deepEqual((await prom.query("sum(rr_operator_leader)")).map((s) => s.value[1]), ["1"]);
+
+  // Deletion: the operator deletes its pods and lets the RoomRecording go.
+  await cp.kubectl(["-n", "studio", "delete", "roomrecording", "show", "--wait=false"]);
+  await waitFor(async () => !(await cp.kubectl(["-n", "studio", "get", "roomrecordings", "-o", "name"])).includes("show"), APPLY_TIMEOUT_MS, `the RoomRecording to be finalized\n${operator.stderr().slice(-4000)}`);
+  assert.equal((await cp.kubectl(["-n", "studio", "get", "pods", "-o", "name"])).trim(), "", "the signaler pod was deleted by the operator");
 });
