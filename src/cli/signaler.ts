@@ -6,9 +6,10 @@
  * peer-to-peer) and a restarted signaler picks them up again with `hello`.
  */
 import { connectBus } from "../bus/connect.ts";
+import { startHttpEndpoint, type HttpEndpoint } from "../observability/httpEndpoint.ts";
 import { createRootLogger } from "../observability/logger.ts";
 import { Signaler } from "../signaler/Signaler.ts";
-import type { Command } from "./command.ts";
+import { UsageError, type Command } from "./command.ts";
 import { parseSignalerArgs, SIGNALER_USAGE } from "./signalerArgs.ts";
 
 async function run(argv: readonly string[]): Promise<number> {
@@ -17,6 +18,24 @@ async function run(argv: readonly string[]): Promise<number> {
   const log = root.child({ recording: `${config.scope.scope}/${config.scope.recording}` });
   const bus = await connectBus({ log: log.child({ component: "bus" }), nats: config.nats });
   const signaler = new Signaler(bus, config.room, config.scope, undefined, log);
+  let busClosed = false;
+  void bus.closed().then(() => (busClosed = true));
+  let http: HttpEndpoint | undefined;
+  if (config.metricsPort !== undefined) {
+    try {
+      http = await startHttpEndpoint({
+        port: config.metricsPort,
+        host: "0.0.0.0",
+        registries: [signaler.metrics.registry],
+        healthy: () => !busClosed,
+        ready: () => signaler.signaling === "connected",
+      });
+    } catch (err) {
+      await bus.close();
+      throw new UsageError(`--metrics-port ${config.metricsPort}: ${(err as Error).message}`);
+    }
+    log.info({ port: http.port }, "serving /metrics, /healthz, /readyz");
+  }
   signaler.start();
   const why = await new Promise<{ signal: NodeJS.Signals } | { busClosed: Error | undefined }>((resolve) => {
     process.once("SIGINT", () => resolve({ signal: "SIGINT" }));
@@ -24,6 +43,7 @@ async function run(argv: readonly string[]): Promise<number> {
     void bus.closed().then((err) => resolve({ busClosed: err }));
   });
   await signaler.close();
+  await http?.close();
   if ("busClosed" in why) {
     // The connection was closed for good (credentials revoked): let the pod restart us.
     log.fatal({ err: why.busClosed }, "bus closed; signaler exits");

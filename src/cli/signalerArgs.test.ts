@@ -42,3 +42,11 @@ test("parseSignalerArgs - usage errors: no room, no NATS, bad dialect, bad serve
   assert.throws(() => parseSignalerArgs([...NATS, "--room", "r", "extra"], {}), UsageError);
   assert.throws(() => parseSignalerArgs([...NATS, "--room", "r", "--password", "inline"], {}), { code: "ERR_PARSE_ARGS_UNKNOWN_OPTION" });
 });
+
+test("parseSignalerArgs - --metrics-port / RR_METRICS_PORT; empty is off; a non-port is a UsageError", () => {
+  assert.equal(parseSignalerArgs([...NATS, "--room", "r"], {}).metricsPort, undefined);
+  assert.equal(parseSignalerArgs([...NATS, "--room", "r", "--metrics-port", "9464"], {}).metricsPort, 9464);
+  assert.equal(parseSignalerArgs([...NATS, "--room", "r"], { RR_METRICS_PORT: "9100" }).metricsPort, 9100);
+  assert.equal(parseSignalerArgs([...NATS, "--room", "r"], { RR_METRICS_PORT: "" }).metricsPort, undefined);
+  for (const bad of ["0", "65536", "80a", "-1"]) assert.throws(() => parseSignalerArgs([...NATS, "--room", "r", `--metrics-port=${bad}`], {}), UsageError, bad);
+});

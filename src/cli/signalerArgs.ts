@@ -7,12 +7,15 @@ import { parseArgs } from "node:util";
 import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings, type NatsSettings } from "../bus/natsOptions.ts";
 import type { SubjectScope } from "../bus/subjects.ts";
 import { DEFAULT_PASSWORD, DEFAULT_SALT, DEFAULT_SERVER, type Dialect, type RoomSettings } from "../config/types.ts";
+import { parseMetricsPort } from "../observability/metricsPort.ts";
 import { UsageError } from "./command.ts";
 
 export interface SignalerCommandConfig {
   readonly scope: SubjectScope;
   readonly room: RoomSettings;
   readonly nats: NatsSettings;
+  /** Serve /metrics, /healthz, /readyz on this port, all interfaces (a pod). @default off */
+  readonly metricsPort?: number;
 }
 
 export const SIGNALER_USAGE = `Usage: room-recorder signaler --room ROOM --nats URL [flags]
@@ -31,6 +34,8 @@ Flags (environment in brackets):
   Room password: env RR_PASSWORD or ROOM_PASSWORD ("false" = none), or --password-file F;
   default VDO.Ninja's own.
   --log-level L        pino level (default info)                         [LOG_LEVEL]
+  --metrics-port P     serve /metrics, /healthz, /readyz on port P, all interfaces;
+                       ready = joined to the room (default off)          [RR_METRICS_PORT]
 
 ${NATS_USAGE}
 `;
@@ -45,6 +50,7 @@ const OPTIONS = {
   "no-password": { type: "boolean" },
   "password-file": { type: "string" },
   "log-level": { type: "string" },
+  "metrics-port": { type: "string" },
   ...NATS_ARG_OPTIONS,
 } as const;
 
@@ -72,11 +78,13 @@ export function parseSignalerArgs(argv: readonly string[], env: Env): SignalerCo
   const nats = parseNatsSettings(values, env, scope);
   if (!nats) throw new UsageError("--nats (or NATS_URL) is required: the signaler alone talks to its workers over NATS");
   const logLevel = pick(values["log-level"], "LOG_LEVEL");
+  const metricsPort = parseMetricsPort(pick(values["metrics-port"], "RR_METRICS_PORT"));
   return Object.freeze({
     scope,
     room: Object.freeze({ room, password: roomPassword(values["no-password"] === true, values["password-file"], env), salt: pick(values.salt, "RR_SALT") ?? DEFAULT_SALT, server, dialect: dialect as Dialect }),
     nats: { ...nats, name: `signaler ${scope.scope}/${scope.recording}` },
     ...(logLevel !== undefined ? { logLevel } : {}),
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
   });
 }
 
