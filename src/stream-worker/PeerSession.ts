@@ -57,6 +57,10 @@ export class PeerSession {
   #chain: Promise<void> = Promise.resolve();
   #connected = false;
   #closed = false;
+  /** Candidates werift gathered before our first answer went out: a browser rejects ICE that
+   * arrives before the answer ("remote description was null"), seen under load in
+   * test/interop-chromium.test.ts. Undefined once the answer is sent. */
+  #beforeAnswer: IceCandidate[] | undefined = [];
 
   constructor(o: PeerSessionOptions) {
     this.#o = o;
@@ -79,7 +83,9 @@ export class PeerSession {
       onMedia: (at) => this.#liveness.media(at),
     });
     this.#pc.onIceCandidate.subscribe((c) => {
-      if (c?.candidate) this.#ice.add(c.toJSON() as IceCandidate);
+      if (!c?.candidate) return;
+      if (this.#beforeAnswer) this.#beforeAnswer.push(c.toJSON() as IceCandidate);
+      else this.#ice.add(c.toJSON() as IceCandidate);
     });
     this.#pc.connectionStateChange.subscribe((state) => {
       o.metrics.connectionState(state);
@@ -124,6 +130,9 @@ export class PeerSession {
       const sdp = this.#pc.localDescription?.sdp;
       if (sdp === undefined) throw new Error("werift produced no local description");
       this.send(sdpMessage({ uuid: this.id.uuid, session: this.id.session, description: { type: "answer", sdp }, key: this.#o.key }));
+      const early = this.#beforeAnswer ?? [];
+      this.#beforeAnswer = undefined;
+      for (const c of early) this.#ice.add(c);
       this.#o.log.info({ media: this.#shape.media.map((m) => m.kind), dataChannel: this.#shape.dataChannel }, "answered offer");
     });
   }
