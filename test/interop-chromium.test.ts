@@ -53,6 +53,13 @@ test("chromium - VP8, VP9, H.264 and AV1 publishers with Opus, recorded in one r
       assert.equal(video?.codec?.toLowerCase(), `video/${codec}`, `${codec} publisher sends ${video?.codec}`);
     }
     await new Promise((resolve) => setTimeout(resolve, PUBLISH_MS));
+    for (const [codec, pub] of publishers) {
+      const status = await pub.status();
+      assert.deepEqual(status.errors, [], `${codec} publisher errors (answers, ICE, data channel)`);
+      // Spec §2.5: the data-channel-only offer is answered on the socket, the renegotiation
+      // with the tracks on the data channel.
+      assert.ok(status.events.some((e) => e.startsWith("answer socket")) && status.events.some((e) => e.startsWith("answer dc")), status.events.join("\n"));
+    }
     for (const pub of publishers.values()) await pub.hangup();
     for (const codec of codecs) {
       await waitFor(() => finalizedSegments(outDir, `chrome_${codec}`).length > 0, FINALIZE_TIMEOUT_MS, `chrome_${codec} finalized`);

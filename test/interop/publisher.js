@@ -93,6 +93,13 @@ async function unseal(msg, field) {
 
 // ---- signaling socket -------------------------------------------------------------------
 
+/** Incoming messages are handled one at a time in arrival order (decryption is async): an
+ * answer is applied before the ICE that followed it is added. */
+let inbox = Promise.resolve();
+function inOrder(handle, what) {
+  inbox = inbox.then(handle).catch((err) => fail(what, err));
+}
+
 function sendSocket(msg) {
   if (!ws || ws.readyState !== WebSocket.OPEN) return fail("send on closed socket", JSON.stringify(msg).slice(0, 80));
   const out = { ...msg };
@@ -142,7 +149,7 @@ async function connect() {
       delete msg.from;
       delete msg.roomid;
     }
-    onSocketMessage(msg).catch((err) => fail("socket message", err));
+    inOrder(() => onSocketMessage(msg), "socket message");
   };
 }
 
@@ -198,7 +205,7 @@ function startPeer(uuid) {
     } catch {
       return;
     }
-    onPeerMessage(uuid, msg, "dc").catch((err) => fail("dc message", err));
+    inOrder(() => onPeerMessage(uuid, msg, "dc"), "dc message");
   };
   pc.onicecandidate = (ev) => {
     if (!ev.candidate || !ev.candidate.candidate) return;
@@ -262,6 +269,7 @@ async function onPeerMessage(uuid, msg, via) {
     return;
   }
   if (msg.candidates || msg.candidate) {
+    if (!peer.pc.remoteDescription) note(`ice before answer ${via} ${uuid}`);
     if (via === "socket" && msg.type && msg.type !== "remote") return;
     const value = await unseal(msg, msg.candidates ? "candidates" : "candidate");
     const list = Array.isArray(value) ? value : [value];
