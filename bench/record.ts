@@ -41,6 +41,8 @@ const { values } = parseArgs({
     server: { type: "string" },
     "floor-port": { type: "string" },
     "record-args": { type: "string", default: "" },
+    /** Write V8 CPU profiles of the recorder and its workers into this directory. */
+    "cpu-prof": { type: "string" },
   },
 });
 
@@ -65,12 +67,17 @@ async function stopChild(c: Child): Promise<void> {
   await once(c.proc, "exit");
 }
 
+function profileEnv(): Record<string, string> {
+  const dir = values["cpu-prof"];
+  return dir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${dir}`.trim() } : {};
+}
+
 async function round(streams: number, seconds: number): Promise<RoundResult> {
   const out = mkdtempSync(join(tmpdir(), "rr-bench-"));
   const relay = await startRelayProcess();
   const floor = spawnRole([], fileURLToPath(new URL("./floor.ts", import.meta.url)));
   const floorPort = (await waitFor(() => fields(floor.lines, "floor")[0], 10_000, "floor receiver bound"))[1];
-  const recorder = startRecorderProcess({ server: relay.url, room: ROOM, outDir: out, args: values["record-args"]!.split(" ").filter(Boolean), env: { LOG_LEVEL: "warn" } });
+  const recorder = startRecorderProcess({ server: relay.url, room: ROOM, outDir: out, args: values["record-args"]!.split(" ").filter(Boolean), env: { LOG_LEVEL: "warn", ...profileEnv() } });
   const pubs = spawnRole(["--role", "publishers", "--server", relay.url, "--streams", String(streams), "--floor-port", String(floorPort)]);
   try {
     await waitFor(() => listSegments(out).filter((s) => s.sidecar).length >= streams, 60_000 + streams * 2000, `${streams} segments on disk`);
