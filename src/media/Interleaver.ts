@@ -7,6 +7,8 @@
 export interface Timed {
   readonly trackKey: string;
   readonly wallMs: number;
+  /** Goes before frames of the same instant (a video keyframe: a segment may start on it). */
+  readonly leads?: boolean;
 }
 
 export class Interleaver<T extends Timed> {
@@ -24,9 +26,10 @@ export class Interleaver<T extends Timed> {
 
   push(item: T): T[] {
     this.#tracks.add(item.trackKey);
-    // Insert after every queued frame with an equal or earlier time (stable for equal times).
+    // Insert after every queued frame with an earlier time, and after those of the same time
+    // unless this one leads: audio of the keyframe's instant then lands in the keyframe's segment.
     let i = this.#queue.length;
-    while (i > 0 && (this.#queue[i - 1] as T).wallMs > item.wallMs) i--;
+    while (i > 0 && goesBefore(item, this.#queue[i - 1] as T)) i--;
     this.#queue.splice(i, 0, item);
     const out: T[] = [];
     while (this.#queue.length > 0 && this.#headReady()) out.push(this.#queue.shift() as T);
@@ -47,4 +50,8 @@ export class Interleaver<T extends Timed> {
     for (const t of this.#tracks) if (!queued.has(t)) return false;
     return true;
   }
+}
+
+function goesBefore(a: Timed, b: Timed): boolean {
+  return a.wallMs < b.wallMs || (a.wallMs === b.wallMs && a.leads === true && b.leads !== true);
 }

@@ -32,7 +32,7 @@ export interface SeriesHooks {
   readonly requestKeyframe: (nowMs: number) => void;
 }
 
-type Queued = MediaFrame & { readonly trackKey: string };
+type Queued = MediaFrame & { readonly trackKey: string; readonly leads: boolean };
 
 export class SegmentSeries {
   readonly role: TrackRole;
@@ -67,7 +67,8 @@ export class SegmentSeries {
 
   push(frame: MediaFrame): void {
     if (this.#closed) return;
-    for (const f of this.#interleaver.push({ ...frame, trackKey: frame.track.id })) this.#write(f);
+    const leads = frame.track.kind === "video" && frame.keyframe;
+    for (const f of this.#interleaver.push({ ...frame, trackKey: frame.track.id, leads })) this.#write(f);
   }
 
   /** Writes what is queued and finalizes the current segment. Idempotent. */
