@@ -207,7 +207,15 @@ export class ViewerPeer {
   #onDataChannelOpen(): void {
     this.#dcUsable = true;
     this.#log.debug("sendChannel open");
-    if (this.#o.misbehave) for (const m of hostileDataChannelMessages()) this.#dc.send(m);
+    if (this.#o.misbehave) {
+      for (const m of hostileDataChannelMessages()) {
+        try {
+          this.#dc.send(m);
+        } catch (err) {
+          this.#log.warn({ err: String(err) }, "hostile message not sent");
+        }
+      }
+    }
     if (this.#o.label !== undefined) this.#dc.send(JSON.stringify({ info: { label: this.#o.label } }));
   }
 
