@@ -13,7 +13,7 @@ import { startChromium, type ChromiumPublisher, type VideoCodec } from "./harnes
 import { startRecorderProcess } from "./harness/recorder.ts";
 import { startRelay } from "./harness/relay.ts";
 import { waitFor } from "./harness/wait.ts";
-import { assertStreamRecorded, finalizedSegments, streamSegments } from "./interop/recordings.ts";
+import { assertStreamRecorded, finalizedSegments, streamSegments, workerEndReasons } from "./interop/recordings.ts";
 
 /** Generous: Chromium encodes several streams and werift runs DTLS in JS on 2 shared CPUs. */
 const CONNECT_TIMEOUT_MS = 60_000;
@@ -94,6 +94,7 @@ test("chromium - a publisher that hangs up (bye) and reloads gets its first file
     await waitFor(() => finalizedSegments(outDir, "reloader").length === 2, FINALIZE_TIMEOUT_MS, "second file finalized");
     await recorder.stop();
 
+    assert.deepEqual(workerEndReasons(recorder.stderr(), "reloader"), ["bye", "bye"], "both connections ended by the publisher's bye");
     const [a, b] = streamSegments(outDir, "reloader");
     assert.notEqual(a?.sidecar?.peerUuid, b?.sidecar?.peerUuid, "each file names its own publisher connection");
     await assertStreamRecorded(outDir, "reloader", "vp8");

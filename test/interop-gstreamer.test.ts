@@ -14,7 +14,7 @@ import { startGstPublisher } from "./harness/gstreamer.ts";
 import { startRecorderProcess } from "./harness/recorder.ts";
 import { startRelay } from "./harness/relay.ts";
 import { waitFor } from "./harness/wait.ts";
-import { assertStreamRecorded, finalizedSegments } from "./interop/recordings.ts";
+import { assertStreamRecorded, finalizedSegments, workerEndReasons } from "./interop/recordings.ts";
 
 const CONNECT_TIMEOUT_MS = 60_000;
 const FINALIZE_TIMEOUT_MS = 30_000;
@@ -42,6 +42,7 @@ test("gstreamer - webrtcbin H.264+Opus (null session) and VP8+Opus publishers re
       await waitFor(() => finalizedSegments(outDir, stream).length > 0, FINALIZE_TIMEOUT_MS, `${stream} finalized`);
     }
     await recorder.stop();
+    assert.deepEqual([...workerEndReasons(recorder.stderr(), "gst_h264"), ...workerEndReasons(recorder.stderr(), "gst_vp8")], ["bye", "bye"], "bye on webrtcbin's data channel reached the workers");
     await t.test("h264 + opus", () => assertStreamRecorded(outDir, "gst_h264", "h264").then(() => undefined));
     await t.test("vp8 + opus", () => assertStreamRecorded(outDir, "gst_vp8", "vp8").then(() => undefined));
   } finally {

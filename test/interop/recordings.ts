@@ -50,3 +50,22 @@ export async function assertStreamRecorded(outDir: string, stream: string, video
   assert.ok(total >= minTotalSec, `${stream}: only ${total.toFixed(2)}s recorded`);
   return total;
 }
+
+/**
+ * End reasons of the stream's worker processes, read from the recorder's log (the supervisor
+ * relays each worker line under `worker`): `bye` means the publisher's goodbye arrived, as
+ * opposed to `peer-lost` after the inactivity timeout.
+ */
+export function workerEndReasons(recorderStderr: string, stream: string): string[] {
+  const reasons: string[] = [];
+  for (const line of recorderStderr.split("\n")) {
+    if (!line.includes("worker exiting")) continue;
+    try {
+      const l = JSON.parse(line) as { stream?: string; worker?: { msg?: string; reason?: string } };
+      if (l.stream === streamKey(stream) && l.worker?.msg === "worker exiting" && l.worker.reason) reasons.push(l.worker.reason);
+    } catch {
+      continue;
+    }
+  }
+  return reasons;
+}
