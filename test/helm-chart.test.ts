@@ -23,8 +23,8 @@ const OPERATOR_RIGHTS = [
   "room-recorder.dev/roomrecordings list", "room-recorder.dev/roomrecordings watch", "room-recorder.dev/roomrecordings patch",
   "room-recorder.dev/roomrecordings/status patch",
   "room-recorder.dev/roomrecordings/finalizers update",
-  "/pods list", "/pods watch", "/pods patch", "/pods delete",
-  "/serviceaccounts patch",
+  "/pods list", "/pods watch", "/pods create", "/pods patch", "/pods delete",
+  "/serviceaccounts create", "/serviceaccounts patch",
   "/events create",
 ].sort();
 const LEASE_RIGHTS = ["coordination.k8s.io/leases create", "coordination.k8s.io/leases get [room-recorder-operator]", "coordination.k8s.io/leases update [room-recorder-operator]"].sort();
