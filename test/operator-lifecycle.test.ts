@@ -54,6 +54,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (process.env.RR_DEBUG) for (const o of operators) process.stderr.write(o.log().split("\n").slice(-40).join("\n"));
   for (const p of publishers) await p.stop().catch(() => undefined);
   for (const o of operators) await o.stop();
   await agent?.stop();
