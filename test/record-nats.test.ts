@@ -16,12 +16,14 @@ import { NatsBus } from "../src/bus/NatsBus.ts";
 import { parseHeartbeat, type Heartbeat } from "../src/bus/messages.ts";
 import { subjects, type SubjectScope } from "../src/bus/subjects.ts";
 import { createRootLogger } from "../src/observability/logger.ts";
+import { EXIT_CONFIG } from "../src/cli/command.ts";
 import { decodeErrors, probe } from "./harness/ffprobe.ts";
 import { freePort } from "./harness/freePort.ts";
 import { startNats } from "./harness/nats.ts";
 import { startPublisherProcess } from "./harness/publisher.ts";
 import { listSegments, startRecorderProcess } from "./harness/recorder.ts";
 import { startRelayProcess } from "./harness/relay.ts";
+import { startRole } from "./harness/roleProcess.ts";
 import { waitFor } from "./harness/wait.ts";
 
 after(() => setTimeout(() => process.exit(), 500).unref());
@@ -137,4 +139,13 @@ test("record --nats - signaler, supervisor and workers over an authorized nats-s
     assert.equal(await decodeErrors(last.file), "", `${last.relative} decodes cleanly`);
     assert.ok((await probe(last.file)).durationSec > 1, `${last.relative} has a duration`);
   }
+});
+
+test("record --nats - credentials the server refuses exit 42 with the server's reason, no stack trace", async () => {
+  await using nats = await startNats({ users: [{ user: "rec", password: NATS_PASSWORD, allow: [subjects.everything(scope)] }] });
+  const out = mkdtempSync(join(tmpdir(), "rr-record-nats-auth-"));
+  await using recorder = startRole("record", ["--server", "ws://127.0.0.1:9", "--room", ROOM, "--out", out, "--nats", nats.url, "--nats-user", "rec"], { NATS_PASSWORD: "wrong" });
+  assert.equal(await recorder.exited(), EXIT_CONFIG);
+  assert.match(recorder.stderr(), /room-recorder record: --nats: .*Authorization Violation/);
+  assert.doesNotMatch(recorder.stderr(), /\n\s+at /, "no stack trace");
 });

@@ -28,6 +28,7 @@ import { roomNotice } from "./roomNotice.ts";
 
 const WORKER_INACTIVITY_MS = 10_000;
 const TABLE_REFRESH_MS = 1000;
+const NATS_SLOW_CONNECT_MS = 5000;
 
 async function run(argv: readonly string[]): Promise<number> {
   const config = parseRecordArgs(argv, process.env);
@@ -109,7 +110,16 @@ async function run(argv: readonly string[]): Promise<number> {
 async function openTransport(config: RecordConfig, log: Logger): Promise<WorkerTransport> {
   if (!config.nats) return { kind: "ipc", hub: new MemoryBus({ log }) };
   log.info({ servers: config.nats.servers }, "connecting to NATS");
-  return { kind: "nats", bus: await connectBus({ log, nats: config.nats }), settings: config.nats };
+  const slow = setTimeout(() => log.warn({ servers: config.nats?.servers }, "NATS not reachable yet: still trying"), NATS_SLOW_CONNECT_MS);
+  try {
+    return { kind: "nats", bus: await connectBus({ log, nats: config.nats }), settings: config.nats };
+  } catch (err) {
+    // The client retries unreachable servers forever; what fails here is refused credentials,
+    // TLS or the files they come from: configuration, which a retry cannot fix.
+    throw new UsageError(`--nats: ${(err as Error).message}`);
+  } finally {
+    clearTimeout(slow);
+  }
 }
 
 async function iceSettings(config: RecordConfig): Promise<IceSettings> {
