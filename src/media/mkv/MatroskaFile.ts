@@ -8,7 +8,7 @@
  * a cluster is written at most about once a second, and a synchronous write keeps ordering and
  * error reporting trivial (an fs error surfaces as an exception at the call that caused it).
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import { voidElement } from "./ebml.ts";
 import {
   cluster, cues, durationValue, ebmlHeader, Id, info, seekHead, segmentSize, segmentStart, tracks,
@@ -130,7 +130,20 @@ export class MatroskaFile {
   }
 
   #append(buf: Buffer): void {
-    this.#write(buf, this.#position);
+    try {
+      this.#write(buf, this.#position);
+    } catch (err) {
+      // A disk that filled up mid-cluster leaves part of it behind: cut it off, so the file ends
+      // with its last whole cluster (the one the patched Segment size already describes).
+      if (this.#fd !== undefined) {
+        try {
+          ftruncateSync(this.#fd, this.#position);
+        } catch {
+          // Nothing more to do; the reader still stops at the Segment size.
+        }
+      }
+      throw err;
+    }
     this.#position += buf.length;
   }
 
