@@ -17,8 +17,8 @@ import { buildIceSettings, IceConfigError } from "../config/ice.ts";
 import { parseRecordArgs, RECORD_USAGE, type RecordConfig } from "../config/parseRecordArgs.ts";
 import { compileStreamFilters } from "../config/streamFilters.ts";
 import type { IceSettings, WorkerConfig } from "../config/types.ts";
-import { startHttpEndpoint, type HttpEndpoint } from "../observability/httpEndpoint.ts";
 import { createRootLogger, type Logger } from "../observability/logger.ts";
+import { startMetricsEndpoint } from "../observability/metricsPort.ts";
 import { Signaler } from "../signaler/Signaler.ts";
 import { LocalSupervisor } from "../supervisor/LocalSupervisor.ts";
 import { transportBus, type WorkerTransport } from "../supervisor/WorkerProcess.ts";
@@ -61,23 +61,18 @@ async function run(argv: readonly string[]): Promise<number> {
   const signaler = new Signaler(bus, config.room, scope, config.filters, log);
   let busClosed = false;
   void bus.closed().then(() => (busClosed = true));
-  let http: HttpEndpoint | undefined;
-  if (config.metricsPort !== undefined) {
-    try {
-      http = await startHttpEndpoint({
-        port: config.metricsPort,
-        // A laptop's recorder: not on the LAN. A pod runs `signaler`, which binds all interfaces.
-        host: "127.0.0.1",
-        registries: [signaler.metrics.registry, supervisor.metrics.registry],
-        healthy: () => !busClosed,
-        ready: () => signaler.signaling === "connected",
-      });
-    } catch (err) {
-      await bus.close();
-      throw new UsageError(`--metrics-port ${config.metricsPort}: ${(err as Error).message}`);
-    }
-    log.info({ metrics: `${http.url}/metrics` }, "serving /metrics, /healthz, /readyz");
-  }
+  const http = config.metricsPort === undefined ? undefined : await startMetricsEndpoint({
+    port: config.metricsPort,
+    // A laptop's recorder: not on the LAN. A pod runs `signaler`, which binds all interfaces.
+    host: "127.0.0.1",
+    registries: [signaler.metrics.registry, supervisor.metrics.registry],
+    healthy: () => !busClosed,
+    ready: () => signaler.signaling === "connected",
+  }).catch(async (err: unknown) => {
+    await bus.close();
+    throw err;
+  });
+  if (http) log.info({ metrics: `${http.url}/metrics` }, "serving /metrics, /healthz, /readyz");
   supervisor.start();
   signaler.start();
   const startedAt = Date.now();

@@ -6,10 +6,10 @@
  * peer-to-peer) and a restarted signaler picks them up again with `hello`.
  */
 import { connectBus } from "../bus/connect.ts";
-import { startHttpEndpoint, type HttpEndpoint } from "../observability/httpEndpoint.ts";
 import { createRootLogger } from "../observability/logger.ts";
+import { startMetricsEndpoint } from "../observability/metricsPort.ts";
 import { Signaler } from "../signaler/Signaler.ts";
-import { UsageError, type Command } from "./command.ts";
+import type { Command } from "./command.ts";
 import { parseSignalerArgs, SIGNALER_USAGE } from "./signalerArgs.ts";
 
 async function run(argv: readonly string[]): Promise<number> {
@@ -20,22 +20,17 @@ async function run(argv: readonly string[]): Promise<number> {
   const signaler = new Signaler(bus, config.room, config.scope, undefined, log);
   let busClosed = false;
   void bus.closed().then(() => (busClosed = true));
-  let http: HttpEndpoint | undefined;
-  if (config.metricsPort !== undefined) {
-    try {
-      http = await startHttpEndpoint({
-        port: config.metricsPort,
-        host: "0.0.0.0",
-        registries: [signaler.metrics.registry],
-        healthy: () => !busClosed,
-        ready: () => signaler.signaling === "connected",
-      });
-    } catch (err) {
-      await bus.close();
-      throw new UsageError(`--metrics-port ${config.metricsPort}: ${(err as Error).message}`);
-    }
-    log.info({ port: http.port }, "serving /metrics, /healthz, /readyz");
-  }
+  const http = config.metricsPort === undefined ? undefined : await startMetricsEndpoint({
+    port: config.metricsPort,
+    host: "0.0.0.0",
+    registries: [signaler.metrics.registry],
+    healthy: () => !busClosed,
+    ready: () => signaler.signaling === "connected",
+  }).catch(async (err: unknown) => {
+    await bus.close();
+    throw err;
+  });
+  if (http) log.info({ port: http.port }, "serving /metrics, /healthz, /readyz");
   signaler.start();
   const why = await new Promise<{ signal: NodeJS.Signals } | { busClosed: Error | undefined }>((resolve) => {
     process.once("SIGINT", () => resolve({ signal: "SIGINT" }));
