@@ -26,3 +26,16 @@ test("worker metrics - recorder totals become counter increments that never go b
   assert.match(text, /rr_worker_bytes_written_total 9000/);
   assert.match(text, /rr_worker_segment_rotations_total 1/);
 });
+
+test("worker metrics - packet counts reach the counters at each scrape, never twice", async () => {
+  const m = new WorkerMetrics();
+  m.rtp("video", 1000);
+  assert.match(await m.text(), /rr_worker_rtp_packets_total\{kind="video"\} 1\n/);
+  m.rtp("video", 500);
+  m.rtp("audio", 80);
+  const text = await m.text();
+  assert.match(text, /rr_worker_rtp_packets_total\{kind="video"\} 2\n/);
+  assert.match(text, /rr_worker_rtp_bytes_total\{kind="video"\} 1500\n/);
+  assert.match(text, /rr_worker_rtp_packets_total\{kind="audio"\} 1\n/);
+  assert.match(await m.text(), /rr_worker_rtp_bytes_total\{kind="video"\} 1500\n/);
+});

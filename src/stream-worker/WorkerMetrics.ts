@@ -22,8 +22,16 @@ export interface RecorderTotals {
 
 export class WorkerMetrics {
   readonly registry = new Registry();
-  readonly #packets = new Counter({ name: "rr_worker_rtp_packets_total", help: "RTP packets received", labelNames: ["kind"], registers: [this.registry] });
-  readonly #bytes = new Counter({ name: "rr_worker_rtp_bytes_total", help: "RTP payload bytes received", labelNames: ["kind"], registers: [this.registry] });
+  /**
+   * Per-packet counts are plain numbers, moved into the counters when scraped (`collect`):
+   * prom-client hashes the label object on every `inc`, twice per packet (issue 7).
+   */
+  readonly #rtpCounts = { audio: { packets: 0, bytes: 0 }, video: { packets: 0, bytes: 0 } };
+  readonly #rtpMirrored = { audio: { packets: 0, bytes: 0 }, video: { packets: 0, bytes: 0 } };
+  readonly #packets: Counter = new Counter({
+    name: "rr_worker_rtp_packets_total", help: "RTP packets received", labelNames: ["kind"], registers: [this.registry], collect: () => this.#mirrorRtp(),
+  });
+  readonly #bytes = new Counter({ name: "rr_worker_rtp_bytes_total", help: "RTP payload bytes received", labelNames: ["kind"], registers: [this.registry], collect: () => this.#mirrorRtp() });
   readonly #nacks = new Counter({ name: "rr_worker_nack_sent_total", help: "Generic NACK batches sent for lost video packets", registers: [this.registry] });
   readonly #plis = new Counter({ name: "rr_worker_pli_sent_total", help: "keyframe requests sent (RTCP PLI)", registers: [this.registry] });
   readonly #lost = new Counter({ name: "rr_worker_packets_lost_total", help: "RTP packets the recorder never received", registers: [this.registry] });
@@ -36,9 +44,21 @@ export class WorkerMetrics {
   readonly #ended = new Counter({ name: "rr_worker_ended_total", help: "connections ended, by reason", labelNames: ["reason"], registers: [this.registry] });
   #mirrored: RecorderTotals = { framesWritten: 0, bytesWritten: 0, keyframes: 0, rotations: 0, segments: 0, packetsLost: 0 };
 
+  /** On the packet path: two additions, nothing else. */
   rtp(kind: TrackKind, payloadBytes: number): void {
-    this.#packets.inc({ kind });
-    this.#bytes.inc({ kind }, payloadBytes);
+    const c = this.#rtpCounts[kind];
+    c.packets++;
+    c.bytes += payloadBytes;
+  }
+
+  #mirrorRtp(): void {
+    for (const kind of ["audio", "video"] as const) {
+      const now = this.#rtpCounts[kind];
+      const before = this.#rtpMirrored[kind];
+      if (now.packets > before.packets) this.#packets.inc({ kind }, now.packets - before.packets);
+      if (now.bytes > before.bytes) this.#bytes.inc({ kind }, now.bytes - before.bytes);
+      this.#rtpMirrored[kind] = { ...now };
+    }
   }
 
   nackSent(): void {
