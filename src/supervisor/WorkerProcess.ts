@@ -42,7 +42,8 @@ export interface WorkerProcessOptions {
   readonly command?: WorkerCommand;
   /**
    * Node flags placed before the script, e.g. `--max-old-space-size=128` to bound a worker's
-   * heap (issue 7). A fixture command gets them too.
+   * heap (issue 7). A fixture command gets them too. (NODE_OPTIONS in the parent's environment
+   * reaches the workers as well: workerEnv.ts passes it on.)
    */
   readonly execArgv?: readonly string[];
 }

@@ -44,10 +44,10 @@ test("workerEnv - token, nkey and creds files each survive the round trip", () =
   }
 });
 
-test("workerEnv - the parent's role settings do not leak into a worker (no contradictory NATS secrets, no shared metrics port)", () => {
-  const parent = { HOME: "/root", RR_METRICS_PORT: "9100", RR_PASSWORD: "parent's", ROOM_PASSWORD: "x", NATS_PASSWORD_FILE: "/run/pw", NATS_URL: "nats://other:4222", LOG_LEVEL: "debug" };
+test("workerEnv - the parent's role settings do not leak into a worker (no contradictory NATS secrets, no shared metrics port); node flags do", () => {
+  const parent = { HOME: "/root", NODE_OPTIONS: "--max-old-space-size=128", RR_METRICS_PORT: "9100", RR_PASSWORD: "parent's", ROOM_PASSWORD: "x", NATS_PASSWORD_FILE: "/run/pw", NATS_URL: "nats://other:4222", LOG_LEVEL: "debug" };
   const env = workerEnv(parent, config);
-  assert.deepEqual(Object.keys(env).sort(), ["HOME", "LOG_LEVEL", "RR_PASSWORD", "RR_WORKER_CONFIG"]);
+  assert.deepEqual(Object.keys(env).sort(), ["HOME", "LOG_LEVEL", "NODE_OPTIONS", "RR_PASSWORD", "RR_WORKER_CONFIG"]);
   const parsed = parseWorkerArgs([], env);
   assert.equal(parsed.worker.password, "s3cr3t pass");
   assert.equal(parsed.metricsPort, undefined);
