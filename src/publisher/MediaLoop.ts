@@ -13,6 +13,9 @@ import { frameMs } from "./clips.ts";
 export interface MediaFrameEvent {
   readonly kind: "audio" | "video";
   readonly keyframe: boolean;
+  readonly clockRate: number;
+  /** RTP ticks this frame lasts. */
+  readonly frameTicks: number;
   readonly packets: readonly RtpPacket[];
 }
 export type MediaSink = (frame: MediaFrameEvent) => void;
@@ -51,7 +54,8 @@ class ClipCursor {
       const frame = this.clip.frames[this.#next % this.clip.frames.length]!;
       const timestamp = (this.#timestampBase + this.#next * this.clip.frameTicks) >>> 0;
       this.#next++;
-      yield { kind: this.clip.kind, keyframe: frame.keyframe, packets: this.#packetizer.packetize(frame.data, timestamp) };
+      const packets = this.#packetizer.packetize(frame.data, timestamp);
+      yield { kind: this.clip.kind, keyframe: frame.keyframe, clockRate: this.clip.clockRate, frameTicks: this.clip.frameTicks, packets };
     }
   }
 }

@@ -146,7 +146,10 @@ for (const c of cases) {
       const stats = publisher.stats();
       assert.ok(stats.packetsSent > 0 && stats.framesSent > 0);
       assert.equal(stats.viewers.length, 1);
-      assert.ok(stats.viewers[0]!.mediaEndedAt! > stats.viewers[0]!.mediaStartedAt!);
+      const v = stats.viewers[0]!;
+      assert.ok(v.mediaEndedAt! > v.mediaStartedAt!);
+      const wallSec = (v.mediaEndedAt! - v.mediaStartedAt!) / 1000;
+      assert.ok(v.mediaSeconds > 0 && Math.abs(v.mediaSeconds - wallSec) < 0.5, `media clock ${v.mediaSeconds} s vs wall ${wallSec} s`);
     } finally {
       publisher.kill();
       await viewer.close();

@@ -51,6 +51,12 @@ export interface ViewerStats {
   readonly session: string;
   readonly mediaStartedAt?: number;
   readonly mediaEndedAt?: number;
+  /**
+   * Seconds of media sent, on the media clock (RTP timestamps of the first to the last frame,
+   * plus that frame's length): what a recording of this connection should last, independent of
+   * pacing jitter on a loaded machine.
+   */
+  readonly mediaSeconds: number;
   readonly packetsSent: number;
   readonly videoFramesSent: number;
 }
@@ -72,6 +78,7 @@ export class ViewerPeer {
   #mediaStartedAt: number | undefined;
   #mediaEndedAt: number | undefined;
   #packetsSent = 0;
+  readonly #spans = { audio: new MediaSpan(), video: new MediaSpan() };
   #videoFramesSent = 0;
   #unsubscribeMedia: (() => void) | undefined;
   #pendingIce: IceCandidate[] = [];
@@ -117,7 +124,8 @@ export class ViewerPeer {
 
   stats(): ViewerStats {
     return {
-      viewer: this.#o.viewerUuid, session: this.#o.session, packetsSent: this.#packetsSent, videoFramesSent: this.#videoFramesSent,
+      viewer: this.#o.viewerUuid, session: this.#o.session, packetsSent: this.#packetsSent,
+      mediaSeconds: Math.max(this.#spans.audio.seconds, this.#spans.video.seconds), videoFramesSent: this.#videoFramesSent,
       ...(this.#mediaStartedAt !== undefined ? { mediaStartedAt: this.#mediaStartedAt } : {}),
       ...(this.#mediaEndedAt !== undefined ? { mediaEndedAt: this.#mediaEndedAt } : {}),
     };
@@ -301,7 +309,27 @@ export class ViewerPeer {
       this.#o.onMediaStarted(this, this.#mediaStartedAt);
     }
     for (const packet of frame.packets) track.writeRtp(packet);
+    this.#spans[frame.kind].add(frame.packets[0]!.header.timestamp, frame.clockRate, frame.frameTicks);
     this.#packetsSent += frame.packets.length;
     if (frame.kind === "video") this.#videoFramesSent++;
+  }
+}
+
+/** Media-clock span of the frames sent on one track (uint32 RTP timestamp wrap-safe). */
+class MediaSpan {
+  #ticks = 0;
+  #last: number | undefined;
+  #clockRate = 1;
+  #frameTicks = 0;
+
+  add(timestamp: number, clockRate: number, frameTicks: number): void {
+    if (this.#last !== undefined) this.#ticks += (timestamp - this.#last) >>> 0;
+    this.#last = timestamp;
+    this.#clockRate = clockRate;
+    this.#frameTicks = frameTicks;
+  }
+
+  get seconds(): number {
+    return this.#last === undefined ? 0 : (this.#ticks + this.#frameTicks) / this.#clockRate;
   }
 }

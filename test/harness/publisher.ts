@@ -37,6 +37,8 @@ export interface ViewerMedia {
   readonly viewer: string;
   readonly mediaStartedAt?: number;
   readonly mediaEndedAt?: number;
+  /** Seconds of media sent to this viewer, on the media clock (src/publisher/ViewerPeer.ts). */
+  readonly mediaSeconds: number;
   readonly packetsSent: number;
 }
 

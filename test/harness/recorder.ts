@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SegmentSidecar } from "../../src/media/sidecar.ts";
+import type { ViewerMedia } from "./publisher.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SEGMENT = /\.(webm|mkv)$/;
@@ -149,7 +150,7 @@ export interface RecordOneOptions {
 export interface RecordOneResult {
   readonly segments: RecordedSegment[];
   /** The publisher's media spans per viewer connection (empty if nobody received media). */
-  readonly published: readonly { readonly mediaStartedAt?: number; readonly mediaEndedAt?: number }[];
+  readonly published: readonly ViewerMedia[];
   readonly recorderExitCode: number | null;
   readonly recorderStderr: string;
 }
