@@ -6,6 +6,7 @@ import {
   byeMessage, decodePeerPayload, iceMessage, keyframeRequestMessage, parseJsonFrame, parsePeerMessage, pingMessage, sdpMessage, settingsMessage,
   type DecodedPeerMessage, type IceCandidate, type Json, type PayloadKey, type SessionDescription,
 } from "../protocol/index.ts";
+import { acceptBundleOnly } from "./bundleOnly.ts";
 import { IceBundler } from "./iceBundling.ts";
 import { DEFAULT_LIVENESS, Liveness } from "./liveness.ts";
 import { MediaFeed } from "./MediaFeed.ts";
@@ -125,7 +126,7 @@ export class PeerSession {
       if (this.#pc.signalingState !== "stable") await this.#pc.signalingStateChange.watch((s) => s === "stable", 5000);
       this.#shape = describeOffer(description.sdp);
       this.#screen = parseScreenIndexes(screen);
-      await this.#pc.setRemoteDescription(description);
+      await this.#pc.setRemoteDescription({ type: description.type, sdp: acceptBundleOnly(description.sdp) });
       await this.#pc.setLocalDescription(await this.#pc.createAnswer());
       const sdp = this.#pc.localDescription?.sdp;
       if (sdp === undefined) throw new Error("werift produced no local description");
