@@ -68,3 +68,24 @@ test("gstreamer - no password: plaintext offers and ICE, raw room and stream ids
     await rm(outDir, { recursive: true, force: true });
   }
 });
+
+test("gstreamer - bundle-policy max-bundle (bundle-only audio and data m-lines) is recorded with both tracks", async () => {
+  const outDir = await mkdtemp(join(tmpdir(), "rr-interop-gst-"));
+  try {
+    await using relay = await startRelay({ port: 0, dialect: "official" });
+    await using recorder = startRecorderProcess({ server: relay.url, room: "interop", outDir });
+    await using pub = await startGstPublisher({ relay: relay.url, room: "interop", stream: "bundled", codec: "vp8", bundlePolicy: "max-bundle" });
+    await pub.waitConnected(CONNECT_TIMEOUT_MS).catch((err: Error) => {
+      throw new Error(`${err.message}\npublisher: ${pub.logs().join("\n")}\nrecorder: ${recorder.stderr().slice(-3000)}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, PUBLISH_MS / 2));
+    await pub.hangup();
+    await waitFor(() => finalizedSegments(outDir, "bundled").length > 0, FINALIZE_TIMEOUT_MS, "bundled finalized");
+    await recorder.stop();
+    // The bye travels on the bundle-only data channel m-line: it must have been accepted too.
+    assert.deepEqual(workerEndReasons(recorder.stderr(), "bundled"), ["bye"]);
+    await assertStreamRecorded(outDir, "bundled", "vp8");
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+});

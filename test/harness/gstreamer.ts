@@ -36,6 +36,8 @@ export interface GstPublisherOptions {
   readonly width?: number;
   readonly height?: number;
   readonly fps?: number;
+  /** webrtcbin's bundle-policy. @default "max-compat" */
+  readonly bundlePolicy?: "max-compat" | "max-bundle" | "balanced";
 }
 
 export interface GstPublisher {
@@ -70,7 +72,7 @@ export async function startGstPublisher(opts: GstPublisherOptions): Promise<GstP
   const logs: string[] = [];
   const answers: { offered: string | null; answered: unknown }[] = [];
 
-  const args = [SCRIPT, "--codec", opts.codec, "--width", String(opts.width ?? 640), "--height", String(opts.height ?? 360), "--fps", String(opts.fps ?? 15)];
+  const args = [SCRIPT, "--codec", opts.codec, "--width", String(opts.width ?? 640), "--height", String(opts.height ?? 360), "--fps", String(opts.fps ?? 15), "--bundle-policy", opts.bundlePolicy ?? "max-compat"];
   const proc = spawn(PYTHON, args, { stdio: ["pipe", "pipe", "pipe"] });
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
   proc.stderr.on("data", (d: Buffer) => logs.push(...d.toString("utf8").split("\n").filter(Boolean)));

@@ -3,7 +3,8 @@
 
 One webrtcbin per viewer, offering videotestsrc (H.264 via x264enc, or VP8) and audiotestsrc (Opus)
 plus the `sendChannel` data channel in its FIRST offer, as Raspberry.Ninja does (spec §2.5).
-bundle-policy is max-compat: werift rejects bundle-only m-lines (notes/werift.md §1).
+bundle-policy is max-compat unless --bundle-policy says otherwise: werift rejects bundle-only
+m-lines (notes/werift.md §1), which max-bundle produces.
 
 Signaling is not done here: the Node harness (test/harness/gstreamer.ts) owns the WebSocket,
 hashing and encryption, and talks to this script in JSON lines over stdin/stdout:
@@ -50,7 +51,7 @@ class Peer:
         self.offered = False
         video = VIDEO[args.codec].format(kbps=args.kbps, bps=args.kbps * 1000)
         desc = (
-            f"webrtcbin name=wb bundle-policy=max-compat "
+            f"webrtcbin name=wb bundle-policy={args.bundle_policy} "
             f"videotestsrc is-live=true pattern=ball ! video/x-raw,width={args.width},height={args.height},framerate={args.fps}/1 "
             f"! videoconvert ! queue ! {video} ! wb. "
             f"audiotestsrc is-live=true wave=sine freq=440 ! audioconvert ! audioresample ! queue "
@@ -119,6 +120,9 @@ def main():
     ap.add_argument("--height", type=int, default=360)
     ap.add_argument("--fps", type=int, default=15)
     ap.add_argument("--kbps", type=int, default=800)
+    # max-compat by default (werift rejects bundle-only m-lines, notes/werift.md §1); max-bundle
+    # tests exactly that case.
+    ap.add_argument("--bundle-policy", choices=["max-compat", "max-bundle", "balanced"], default="max-compat")
     args = ap.parse_args()
     Gst.init(None)
     loop = GLib.MainLoop()
