@@ -1,33 +1,24 @@
 /**
- * The chart's dashboard and alerts against a real Prometheus (Debian `prometheus`) scraping real
- * components: a real relay process, a real werift publisher process, and the product's Signaler
- * and StreamWorker over a MemoryBus (a one-line supervisor starts the worker from the roster),
- * their registries served by the product's /metrics server (src/operator/httpServer.ts). Every
- * dashboard query and alert must evaluate; the core panels must return series; then the relay
- * goes away and the signaling alert must go pending.
+ * The chart's dashboard and alerts against a real Prometheus (Debian `prometheus`) scraping the
+ * real `/metrics` endpoints of the cluster topology on one machine: a real nats-server, our relay
+ * process, `room-recorder signaler` and `room-recorder worker` as processes (each with
+ * `--metrics-port`, as in their pods) and a real werift publisher process. Every dashboard query
+ * and alert must evaluate; the core panels must return series; no alert may stay active on the
+ * healthy recording; then the relay goes away and the signaling alert must go pending.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MemoryBus } from "../src/bus/MemoryBus.ts";
-import { parseRosterEvent, type StreamInfo } from "../src/bus/messages.ts";
-import { subjects } from "../src/bus/subjects.ts";
-import { DEFAULT_PASSWORD, DEFAULT_SALT, type WorkerConfig } from "../src/config/types.ts";
-import { createStreamRecorder } from "../src/media/index.ts";
-import { createRootLogger } from "../src/observability/logger.ts";
-import { startHttpServer } from "../src/operator/httpServer.ts";
-import { Signaler } from "../src/signaler/Signaler.ts";
-import { StreamWorker } from "../src/stream-worker/StreamWorker.ts";
-import { WorkerMetrics } from "../src/stream-worker/WorkerMetrics.ts";
-import { ALERTS_FILE, DASHBOARD_FILE, dashboardQueries, prometheusMissing, startPrometheus, type Prometheus } from "./harness/prometheus.ts";
+import { freePort } from "./harness/freePort.ts";
+import { startNats } from "./harness/nats.ts";
+import { DASHBOARD_FILE, ALERTS_FILE, dashboardQueries, prometheusMissing, startPrometheus, type Prometheus } from "./harness/prometheus.ts";
 import { startPublisherProcess } from "./harness/publisher.ts";
 import { startRelayProcess } from "./harness/relay.ts";
+import { startRole } from "./harness/roleProcess.ts";
 import { waitFor } from "./harness/wait.ts";
 
-const log = createRootLogger({ level: process.env.LOG_LEVEL ?? "warn" });
 const ROOM = "monitoring";
 const scope = { scope: "studio", recording: "show" };
 /** Generous: werift's DTLS runs in JS on a shared 2-CPU box. */
@@ -55,28 +46,6 @@ const CORE_PANELS = [
   "Segment rotations",
 ];
 
-function workerConfig(outDir: string, stream: StreamInfo): WorkerConfig {
-  return {
-    scope,
-    stream: { key: stream.key, streamId: stream.streamId },
-    roomDir: ROOM,
-    password: DEFAULT_PASSWORD,
-    salt: DEFAULT_SALT,
-    ice: { iceServers: [], relayOnly: false },
-    // 2 s segments: the rotation counter moves within the test.
-    output: { outDir, segmentSeconds: 2, segmentBytes: 0, maxDurationSeconds: 0 },
-    screenShare: false,
-    inactivityMs: 10_000,
-  };
-}
-
-const address = (s: Server) => {
-  const a = s.address();
-  assert.ok(a && typeof a === "object");
-  return `127.0.0.1:${a.port}`;
-};
-const closeServer = (s: Server) => new Promise<void>((resolve) => s.close(() => resolve()));
-
 async function seriesOf(prom: Prometheus, expr: string): Promise<number> {
   return (await prom.query(expr)).length;
 }
@@ -88,35 +57,25 @@ test("monitoring - dashboard queries and alerts evaluate against a real Promethe
   for (const title of CORE_PANELS) assert.ok(queries.some((q) => q.panel === title), `core panel '${title}' is on the dashboard`);
 
   const outDir = await mkdtemp(join(tmpdir(), "rr-monitoring-"));
-  const relay = await startRelayProcess();
-  const bus = new MemoryBus({ log });
-  const workerMetrics = new WorkerMetrics();
-  const workers = new Map<string, StreamWorker>();
-  const signaler = new Signaler(bus, { room: ROOM, password: DEFAULT_PASSWORD, salt: DEFAULT_SALT, server: relay.url, dialect: "official" }, scope, undefined, log);
-  // The smallest supervisor: one worker per stream the roster reports.
-  const startWorker = (stream: StreamInfo) => {
-    if (workers.has(stream.key)) return;
-    workers.set(stream.key, new StreamWorker(bus, workerConfig(outDir, stream), log, { createRecorder: (o) => createStreamRecorder(o, log), metrics: workerMetrics }));
-  };
-  bus.subscribe(subjects.roster(scope), (m) => {
-    const ev = parseRosterEvent(m.data);
-    if (ev?.type === "joined") startWorker(ev.stream);
-    if (ev?.type === "snapshot") ev.streams.forEach(startWorker);
-  });
-  const healthy = { healthy: () => true, ready: () => true };
-  const signalerHttp = await startHttpServer(0, "127.0.0.1", signaler.metrics.registry, healthy);
-  const workerHttp = await startHttpServer(0, "127.0.0.1", workerMetrics.registry, healthy);
+  // Disposed last, after every process below has stopped writing.
+  await using _outDir = { [Symbol.asyncDispose]: () => rm(outDir, { recursive: true, force: true }) };
+  await using nats = await startNats();
+  await using relay = await startRelayProcess();
+  const [signalerPort, workerPort] = [await freePort(), await freePort()];
+  const bus = ["--nats", nats.url, "--scope", scope.scope, "--recording", scope.recording, "--room", ROOM, "--log-level", "info"];
+  await using signaler = startRole("signaler", [...bus, "--server", relay.url, "--metrics-port", String(signalerPort)]);
+  // The worker for the stream the publisher will announce (what the operator would start).
+  await using worker = startRole("worker", [...bus, "--stream-id", "cam1", "--out", outDir, "--segment", "2", "--metrics-port", String(workerPort)]);
   // What the chart's PodMonitor relabelings give in a cluster: component, namespace, recording, pod.
   const labels = (component: string, pod: string) => ({ component, namespace: scope.scope, recording: scope.recording, pod });
-  const prom = await startPrometheus({
+  await using prom = await startPrometheus({
     jobs: [
-      { job: "room-recorder-signaler", targets: [address(signalerHttp)], labels: labels("signaler", "show-signaler") },
-      { job: "room-recorder-worker", targets: [address(workerHttp)], labels: labels("worker", "show-w-cam1-1") },
+      { job: "room-recorder-signaler", targets: [`127.0.0.1:${signalerPort}`], labels: labels("signaler", "show-signaler") },
+      { job: "room-recorder-worker", targets: [`127.0.0.1:${workerPort}`], labels: labels("worker", "show-w-cam1-1") },
     ],
     ruleFiles: [ALERTS_FILE],
   });
-  signaler.start();
-  const publisher = await startPublisherProcess({ server: relay.url, room: ROOM, streamId: "cam1", codec: "vp8" });
+  await using publisher = await startPublisherProcess({ server: relay.url, room: ROOM, streamId: "cam1", codec: "vp8" });
   try {
     await publisher.mediaStarted(MEDIA_TIMEOUT_MS);
     // Two scrapes apart with frames and a rotation in between, so rate() and increase() have data.
@@ -154,14 +113,7 @@ test("monitoring - dashboard queries and alerts evaluate against a real Promethe
       SCRAPE_TIMEOUT_MS,
       "RoomRecorderSignalingDisconnected pending",
     );
-  } finally {
-    await publisher.stop();
-    for (const w of workers.values()) await w.close();
-    await signaler.close();
-    await relay.stop();
-    await bus.close();
-    await Promise.all([closeServer(signalerHttp), closeServer(workerHttp)]);
-    await prom.stop();
-    await rm(outDir, { recursive: true, force: true });
+  } catch (err) {
+    assert.fail(`${(err as Error).message}\n--- signaler ---\n${signaler.stderr().slice(-3000)}\n--- worker ---\n${worker.stderr().slice(-3000)}`);
   }
 });
