@@ -6,7 +6,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type V1Pod } from "@kubernetes/client-node";
@@ -64,6 +64,14 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Media files of one stream on the "recordings" PVC (the node agent maps it to a directory). */
+function recordedFiles(streamId: string): string[] {
+  const root = join(dir, "pvc", NS, "recordings");
+  if (!existsSync(root)) return [];
+  return (readdirSync(root, { recursive: true }) as string[])
+    .map((f) => join(root, f))
+    .filter((f) => f.includes(`/${streamId}/`) && /\.(webm|mkv)$/.test(f));
+}
 const pods = async (recording: string): Promise<V1Pod[]> =>
   (await core.listNamespacedPod({ namespace: NS, labelSelector: `${SELECTOR},room-recorder.dev/recording=${recording}` })).items;
 const workers = async (recording: string) => (await pods(recording)).filter((p) => p.metadata?.labels?.["app.kubernetes.io/component"] === "worker");
@@ -95,6 +103,40 @@ test("operator - a RoomRecording gets a signaler that joins the room, then one w
 test("operator - all three record: 3/3, Ready, kubectl wait works, files are written", { skip: skip || noWorker }, async () => {
   await cp.kubectl(["wait", "--for=condition=Ready", "rrec/studio", "--timeout=120s"]);
   assert.match(await cp.kubectl(["get", "rrec", "studio"]), /studio\s+OpRoom\s+3\/3\s+3\s+True/);
+  const files = await waitFor(() => { const f = recordedFiles("alice"); return f.length > 0 && f; }, 30_000, "alice's file on the volume");
+  // Heartbeats reach the status: bytes grow and the file is named (within the 5 s status throttle).
+  const alice = await waitFor(async () => (await get("studio")).status?.streamStatuses?.find((s) => s.stream === "alice" && (s.bytes ?? 0) > 0 && s.file), 30_000, "alice's bytes and file in status");
+  assert.equal(alice.phase, "Recording");
+  assert.ok(statSync(files[0]!).size > 0);
+});
+
+test("operator - a publisher that leaves: its worker finalizes and is not restarted", { skip: skip || noWorker }, async () => {
+  const carol = publishers.pop()!;
+  await carol.stop();
+  const name = (await workers("studio")).find((p) => p.metadata?.annotations?.["room-recorder.dev/stream-id"] === "carol")?.metadata?.name;
+  await waitFor(async () => !(await workers("studio")).some((p) => p.metadata?.name === name && !["Succeeded"].includes(p.status?.phase ?? "")), 60_000, "carol's worker ended");
+  await waitFor(async () => (await get("studio")).status?.recordingSummary === "2/2", 60_000, "2/2 after carol left");
+  const events = await cp.kubectl(["get", "events", "--field-selector", "involvedObject.name=studio", "-o", "jsonpath={.items[*].reason}"]);
+  assert.match(events, /StreamLeft/);
+  assert.match(events, /FileFinalized/);
+  assert.ok(!(await workers("studio")).some((p) => p.metadata?.annotations?.["room-recorder.dev/stream-id"] === "carol" && p.metadata?.name !== name), "no new pod for carol");
+  const file = recordedFiles("carol").find((f) => f.endsWith(".webm") || f.endsWith(".mkv"));
+  assert.ok(file, "carol's file is on the volume");
+  const probe = await run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file]);
+  assert.ok(Number(probe) > 0, `finalized file has a duration (${probe.trim()})`);
+});
+
+test("operator - a killed worker process is replaced by a new pod that records a new segment", { skip: skip || noWorker }, async () => {
+  const alice = (await workers("studio")).find((p) => p.metadata?.annotations?.["room-recorder.dev/stream-id"] === "alice")!;
+  const filesBefore = recordedFiles("alice").length;
+  agent.processOf(NS, alice.metadata!.name!)!.kill("SIGKILL");
+  const next = alice.metadata!.name!.replace(/-(\d+)$/, (_, n: string) => `-${Number(n) + 1}`);
+  await waitFor(async () => (await workers("studio")).find((p) => p.metadata?.name === next && p.status?.phase === "Running"), 90_000, `replacement pod ${next}`);
+  await waitFor(async () => (await get("studio")).status?.recordingSummary === "2/2", 90_000, "2/2 again");
+  await waitFor(() => recordedFiles("alice").length > filesBefore, 60_000, "a new segment for alice");
+  const events = await cp.kubectl(["get", "events", "--field-selector", "involvedObject.name=studio", "-o", "jsonpath={.items[*].reason}"]);
+  assert.match(events, /WorkerFailed/);
+  assert.match(events, /WorkerRestarted/);
 });
 
 test("operator - two replicas: only the leader holds the lease; killing it hands over", { skip }, async () => {

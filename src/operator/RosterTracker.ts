@@ -16,6 +16,8 @@ export const ROSTER_RETRY_MS = 3_000;
 export const ROSTER_RESYNC_MS = 30_000;
 /** Heartbeats only move bytes and times: reconcile for them at most this often per recording. */
 export const HEARTBEAT_RECONCILE_MS = 5_000;
+/** Heartbeats of streams that left are dropped at the next resync after this long. */
+export const HEARTBEAT_KEEP_MS = 120_000;
 /** A hostile or buggy room cannot grow our memory without bound. */
 export const MAX_STREAMS_PER_RECORDING = 1_000;
 
@@ -99,6 +101,7 @@ export class RosterTracker {
     switch (ev.type) {
       case "snapshot":
         t.streams = new Map(ev.streams.slice(0, MAX_STREAMS_PER_RECORDING).map((s) => [s.key, s]));
+        for (const [k, hb] of t.heartbeats) if (!t.streams.has(k) && Date.now() - hb.receivedAt > HEARTBEAT_KEEP_MS) t.heartbeats.delete(k);
         t.signaling = ev.signaling;
         break;
       case "joined":
@@ -110,10 +113,8 @@ export class RosterTracker {
         break;
       case "left":
         // Only the publisher that joined can leave: a late "left" of an old peer keeps a rejoin.
-        if (t.streams.get(ev.key)?.uuid === ev.uuid) {
-          t.streams.delete(ev.key);
-          t.heartbeats.delete(ev.key);
-        }
+        // Its last heartbeat stays a while: it names the file FileFinalized reports.
+        if (t.streams.get(ev.key)?.uuid === ev.uuid) t.streams.delete(ev.key);
         break;
       case "signaling":
         t.signaling = ev.state;

@@ -32,13 +32,28 @@ export interface PlannedEvent {
   readonly message: string;
 }
 
+const WORKING: ReadonlySet<string> = new Set([StreamPhase.recording, StreamPhase.stalled, StreamPhase.starting]);
+
+export const fileFinalized = (stream: string, s: Pick<StreamStatus, "file" | "bytes">): PlannedEvent =>
+  normal(EventReason.fileFinalized, `stream ${JSON.stringify(stream)}: ${s.file ?? "its last file"} finalized (${s.bytes ?? 0} bytes)`);
+
 const normal = (reason: EventReason, message: string): PlannedEvent => ({ type: "Normal", reason, message });
 const warning = (reason: EventReason, message: string): PlannedEvent => ({ type: "Warning", reason, message });
 
 export function statusEdges(before: RoomRecordingStatus | undefined, after: RoomRecordingStatus): PlannedEvent[] {
   const events: PlannedEvent[] = [];
   const old = new Map((before?.streamStatuses ?? []).map((s) => [s.stream, s] as const));
-  for (const s of after.streamStatuses ?? []) events.push(...streamEdges(old.get(s.stream), s));
+  const now = new Set<string>();
+  for (const s of after.streamStatuses ?? []) {
+    now.add(s.stream);
+    events.push(...streamEdges(old.get(s.stream), s));
+  }
+  // Gone from the roster while a worker held it: the publisher left and the worker finished.
+  for (const [stream, s] of old) {
+    if (now.has(stream) || !WORKING.has(s.phase)) continue;
+    // FileFinalized follows when its worker pod is seen to have ended cleanly (reconcile.ts).
+    events.push(normal(EventReason.streamLeft, `stream ${JSON.stringify(stream)} left the room`));
+  }
 
   const edge = (type: ConditionType) => [conditionStatus(before?.conditions, type), conditionStatus(after.conditions, type)] as const;
   const [sigBefore, sigAfter] = edge(ConditionType.signalingConnected);
@@ -65,7 +80,7 @@ function streamEdges(before: StreamStatus | undefined, after: StreamStatus): Pla
     case StreamPhase.left:
       if (before) {
         out.push(normal(EventReason.streamLeft, `stream ${id} left the room; its worker stays stopped`));
-        out.push(normal(EventReason.fileFinalized, `stream ${id}: ${after.file ?? "file"} finalized (${after.bytes ?? 0} bytes)`));
+        out.push(fileFinalized(after.stream, after));
       }
       break;
     case StreamPhase.backoff:

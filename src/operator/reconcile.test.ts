@@ -184,3 +184,14 @@ test("reconcile - filters are globs on the base stream id (config/streamFilters.
   const plan = reconcile(input(rec, [runningSignaler(rec)], connected("cam-1", "cam-2", "screen")));
   assert.deepEqual(plan.apply.map((p) => p.metadata?.annotations?.["room-recorder.dev/stream-id"]), ["cam-1"]);
 });
+
+test("reconcile - a recording stream that vanishes from the roster is reported as left with its file", () => {
+  const rec = recording();
+  const before = reconcile(input(rec, [runningSignaler(rec), withPhase(worker(rec, "a"), "Running")], connected("a"), { a: { heartbeat: heartbeat("a", "recording"), receivedAt: NOW } }));
+  const gone = reconcile(input({ ...rec, status: before.status }, [runningSignaler(rec), withPhase(worker(rec, "a"), "Running")], connected()));
+  assert.deepEqual(reasons(gone.events), ["StreamLeft"]);
+  const plan = reconcile(input({ ...rec, status: before.status }, [runningSignaler(rec), withPhase(worker(rec, "a"), "Succeeded", 0)], connected()));
+  assert.deepEqual(reasons(plan.events), ["FileFinalized", "StreamLeft"]);
+  assert.ok(plan.events.some((e) => e.message.includes("seg-0001.webm")));
+  assert.equal(plan.deletePods.length, 1, "the finished pod of a gone stream is cleaned up");
+});

@@ -10,13 +10,13 @@
 import type { KubernetesObject, V1Pod } from "@kubernetes/client-node";
 import type { SignalingState, StreamInfo } from "../bus/messages.ts";
 import type { OperatorSettings, RoomRecording, RoomRecordingStatus } from "./types.ts";
-import { ANNOTATION_SPEC_HASH, Component, FINALIZER } from "./names.ts";
+import { ANNOTATION_SPEC_HASH, ANNOTATION_STREAM_ID, Component, FINALIZER } from "./names.ts";
 import { PodOutcome, isRunning, isTerminal, podComponent, podOutcome, podPublisher, podStreamKey } from "./podState.ts";
 import { serviceAccount } from "./specs/serviceAccount.ts";
 import { signalerPod } from "./specs/signalerPod.ts";
 import { workerPod } from "./specs/workerPod.ts";
 import { computeStatus, type HeartbeatSeen, type StreamView } from "./status.ts";
-import { EventReason, statusEdges, type PlannedEvent } from "./events.ts";
+import { EventReason, fileFinalized, statusEdges, type PlannedEvent } from "./events.ts";
 import { decideStream, type Verdict } from "./workers.ts";
 import { finishedId, wantedWorkers } from "../supervisor/desired.ts";
 import { compileStreamFilters } from "../config/streamFilters.ts";
@@ -124,7 +124,20 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
   }
   // Old attempts and workers of streams no longer in the roster: their files are final.
   const current = new Set(streams.map((s) => s.decision.pod?.metadata?.name));
-  deletePods.push(...toDelete(workers.filter((p) => isTerminal(podOutcome(p)) && !current.has(p.metadata?.name))));
+  const finishedGone = workers.filter((p) => isTerminal(podOutcome(p)) && !current.has(p.metadata?.name) && !p.metadata?.deletionTimestamp);
+  deletePods.push(...toDelete(finishedGone));
+  // A clean exit of a stream that left the roster is the moment its file became final; streams
+  // that were already reported Left (still listed) had their event then.
+  for (const pod of finishedGone) {
+    const id = pod.metadata?.annotations?.[ANNOTATION_STREAM_ID] ?? "";
+    const last = rec.status?.streamStatuses?.find((s) => s.stream === id);
+    if (podOutcome(pod) === PodOutcome.succeeded && last?.phase !== "Left" && !streams.some((s) => s.streamId === id)) {
+      const hb = input.heartbeats.get(podStreamKey(pod) ?? "")?.heartbeat;
+      const file = hb?.file ?? last?.file;
+      const bytes = hb?.bytesWritten ?? last?.bytes;
+      events.push(fileFinalized(id, { ...(file ? { file } : {}), ...(bytes !== undefined ? { bytes } : {}) }));
+    }
+  }
 
   return { addFinalizer: !hasFinalizer, removeFinalizer: false, apply, deletePods, status, events, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };
 }
