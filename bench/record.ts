@@ -43,6 +43,8 @@ const { values } = parseArgs({
     "record-args": { type: "string", default: "" },
     /** Write V8 CPU profiles of the recorder and its workers into this directory. */
     "cpu-prof": { type: "string" },
+    /** NODE_OPTIONS for the recorder and its workers (e.g. V8 heap flags to compare). */
+    "node-options": { type: "string" },
   },
 });
 
@@ -69,7 +71,8 @@ async function stopChild(c: Child): Promise<void> {
 
 function profileEnv(): Record<string, string> {
   const dir = values["cpu-prof"];
-  return dir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${dir}`.trim() } : {};
+  const options = [process.env.NODE_OPTIONS, values["node-options"], dir && `--cpu-prof --cpu-prof-dir=${dir}`].filter(Boolean).join(" ");
+  return options ? { NODE_OPTIONS: options } : {};
 }
 
 async function round(streams: number, seconds: number): Promise<RoundResult> {

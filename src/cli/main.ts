@@ -1,5 +1,6 @@
 import type { Command } from "./command.ts";
 import { EXIT_CONFIG, UsageError } from "./command.ts";
+import { enableCompileCache } from "./compileCache.ts";
 
 /**
  * Subcommands are imported lazily, so a stream worker never loads the relay, the operator's
@@ -27,6 +28,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   const entry = COMMANDS[name];
+  // Before the command's modules load; its worker children inherit it (issue 7).
+  enableCompileCache();
   if (!entry) {
     process.stderr.write(`room-recorder: unknown command '${name}'\n\n${topHelp()}`);
     return 2;
