@@ -14,7 +14,7 @@ import { waitFor } from "./wait.ts";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const INTEROP_DIR = fileURLToPath(new URL("../interop/", import.meta.url));
-const PAGES: Record<string, string> = { "/publisher.html": "text/html", "/publisher.js": "text/javascript" };
+const PAGES: Record<string, string> = { "/publisher.html": "text/html", "/publisher.js": "text/javascript", "/vdoCrypto.js": "text/javascript" };
 
 /** The flags of issue 3, plus real host candidates instead of mDNS names (werift cannot resolve
  * them, notes/werift.md §1 "Trickle ICE"). */

@@ -12,6 +12,8 @@
 //   width, height, fps                                     (default 640x360 @ 15)
 // Tests read window.publisher.status() and call window.publisher.hangup().
 
+import { deriveKey, generateHash, passwordOf, randomString, sanitize, seal, unseal } from "./vdoCrypto.js";
+
 const q = new URLSearchParams(location.search);
 const cfg = {
   relay: q.get("relay"),
@@ -28,8 +30,6 @@ const cfg = {
   fps: Number(q.get("fps") ?? 15),
 };
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
 const state = { socket: "connecting", joined: false, seeded: false, wireRoom: "", wireStream: "", events: [], errors: [] };
 /** One RTCPeerConnection per viewer UUID (VDO.Ninja's `pcs`). */
 const peers = new Map();
@@ -48,47 +48,6 @@ function note(msg) {
 function fail(msg, err) {
   state.errors.push(`${msg}: ${err?.message ?? err}`);
   note(`ERROR ${msg}: ${err?.message ?? err}`);
-}
-
-// ---- spec §3: sanitizing, hashing, AES-CBC -------------------------------------------------
-
-function sanitize(s, max) {
-  return s.trim().replace(/[\W]+/g, "_").slice(0, max);
-}
-function passwordOf(p) {
-  if (p === null || p === "" || p === "true") return "someEncryptionKey123";
-  if (["false", "0", "off"].includes(p.toLowerCase())) return false;
-  return encodeURIComponent(p.trim());
-}
-function randomString(n, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789") {
-  const bytes = crypto.getRandomValues(new Uint8Array(n));
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
-}
-const toHex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
-function fromHex(hex) {
-  if (typeof hex !== "string" || hex.length % 2 || /[^0-9a-f]/i.test(hex)) throw new Error("not hex");
-  return new Uint8Array(hex.match(/../g).map((h) => parseInt(h, 16)));
-}
-async function generateHash(s, chars) {
-  return toHex(await crypto.subtle.digest("SHA-256", enc.encode(s))).slice(0, chars);
-}
-async function encrypt(value) {
-  const iv = crypto.getRandomValues(new Uint8Array(16));
-  const ct = await crypto.subtle.encrypt({ name: "AES-CBC", iv }, aesKey, enc.encode(JSON.stringify(value)));
-  return { data: toHex(ct), vector: toHex(iv) };
-}
-async function decrypt(hex, vector) {
-  const pt = await crypto.subtle.decrypt({ name: "AES-CBC", iv: fromHex(vector) }, aesKey, fromHex(hex));
-  return JSON.parse(dec.decode(pt));
-}
-/** Puts `value` into `msg[field]`, encrypted with a fresh IV when a password is active. */
-async function seal(msg, field, value) {
-  if (!aesKey) return { ...msg, [field]: value };
-  const { data, vector } = await encrypt(value);
-  return { ...msg, [field]: data, vector };
-}
-async function unseal(msg, field) {
-  return msg.vector && aesKey ? decrypt(msg[field], msg.vector) : msg[field];
 }
 
 // ---- signaling socket -------------------------------------------------------------------
@@ -112,8 +71,7 @@ function sendSocket(msg) {
 
 async function connect() {
   if (cfg.password !== false) {
-    const digest = await crypto.subtle.digest("SHA-256", enc.encode(cfg.password + cfg.salt));
-    aesKey = await crypto.subtle.importKey("raw", digest, "AES-CBC", false, ["encrypt", "decrypt"]);
+    aesKey = await deriveKey(cfg.password, cfg.salt);
     state.wireRoom = await generateHash(cfg.room + cfg.password + cfg.salt, 16);
     state.wireStream = cfg.stream.slice(0, 44) + (await generateHash(cfg.password + cfg.salt, 6));
   } else {
@@ -227,7 +185,7 @@ async function flushIce(peer) {
   if (peer.ice.length === 0) return;
   const candidates = peer.ice;
   peer.ice = [];
-  anysend(peer, await seal({ UUID: peer.uuid, type: "local", session: peer.session }, "candidates", candidates));
+  anysend(peer, await seal(aesKey, { UUID: peer.uuid, type: "local", session: peer.session }, "candidates", candidates));
 }
 
 async function sendOffer(peer) {
@@ -236,7 +194,7 @@ async function sendOffer(peer) {
   const desc = { type: offer.type, sdp: peer.pc.localDescription.sdp };
   // On the socket the stream id is hashed, on the data channel it is the base id (spec §2.5 note).
   const viaDc = peer.dc.readyState === "open";
-  const msg = await seal({ UUID: peer.uuid, streamID: viaDc ? cfg.stream : state.wireStream, session: peer.session }, "description", desc);
+  const msg = await seal(aesKey, { UUID: peer.uuid, streamID: viaDc ? cfg.stream : state.wireStream, session: peer.session }, "description", desc);
   anysend(peer, msg);
   note(`offer ${viaDc ? "dc" : "socket"} ${peer.uuid} (${desc.sdp.split("\nm=").length - 1} m-lines)`);
 }
@@ -261,7 +219,7 @@ async function onPeerMessage(uuid, msg, via) {
   if (msg.description) {
     // Answers must echo our session (spec §2.4, processDescription2).
     if (via === "socket" && msg.session !== peer.session) return fail("answer", `session mismatch ${msg.session}`);
-    const desc = await unseal(msg, "description");
+    const desc = await unseal(aesKey, msg, "description");
     if (desc?.type !== "answer") return;
     peer.queue = peer.queue.then(() => peer.pc.setRemoteDescription(desc)).catch((err) => fail("setRemoteDescription", err));
     await peer.queue;
@@ -271,7 +229,7 @@ async function onPeerMessage(uuid, msg, via) {
   if (msg.candidates || msg.candidate) {
     if (!peer.pc.remoteDescription) note(`ice before answer ${via} ${uuid}`);
     if (via === "socket" && msg.type && msg.type !== "remote") return;
-    const value = await unseal(msg, msg.candidates ? "candidates" : "candidate");
+    const value = await unseal(aesKey, msg, msg.candidates ? "candidates" : "candidate");
     const list = Array.isArray(value) ? value : [value];
     await peer.queue;
     for (const c of list) {
