@@ -8,8 +8,8 @@ import { createInterface } from "node:readline";
 import { test } from "node:test";
 import { waitFor } from "./harness/wait.ts";
 import { decodeErrors, durationSec, frameCount, probe } from "./fixtures/media-probe.ts";
-import { makeClip } from "./fixtures/media-clips.ts";
-import { segmentFiles, sidecarOf, tempDir } from "./fixtures/media-record.ts";
+import { byArrival, makeClip, packetizeAudio, packetizeVideo } from "./fixtures/media-clips.ts";
+import { audio, segmentFiles, sidecarOf, startRecording, tempDir, video } from "./fixtures/media-record.ts";
 
 test("recorder - SIGKILL mid-recording leaves finished segments playable and the current one readable", async () => {
   makeClip({ video: "vp8", audio: true, seconds: 8 }); // encode here, so the child starts feeding at once
@@ -44,4 +44,17 @@ test("recorder - SIGKILL mid-recording leaves finished segments playable and the
   assert.ok(frameCount(p, "video") > 0);
   assert.ok(durationSec(p) > 0, "duration patched at the last flush");
   assert.equal(sidecarOf(current).finalized, false);
+});
+
+test("recorder - a segment cut off in its first second (not closed) is already readable", async () => {
+  const clip = makeClip({ video: "vp8", audio: true, seconds: 8 });
+  const dir = tempDir("early");
+  const r = startRecording(dir, [video("vp8"), audio()]);
+  // 0.3 s of media and no close(): what a SIGKILL right after a segment opens leaves on disk
+  // (writes are synchronous, so the file is in that state now).
+  r.feed(byArrival({ v: packetizeVideo("vp8", clip.video.slice(0, 10)), a: packetizeAudio(clip.audio.slice(0, 15)) }));
+  const [file] = segmentFiles(dir);
+  assert.ok(file);
+  assert.equal(decodeErrors(file), "");
+  assert.ok(frameCount(probe(file, true), "video") >= 1, "the opening keyframe is on disk");
 });

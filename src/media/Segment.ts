@@ -49,6 +49,7 @@ export class Segment {
   #blocks: BlockInput[] = [];
   #clusterTs = 0;
   #clusterCue: number | undefined;
+  #clustersWritten = 0;
   #durationMs = 0;
   #videoFrames = 0;
   #audioFrames = 0;
@@ -124,6 +125,10 @@ export class Segment {
       if (f.width && f.height) this.#noteResolution(ts, f.width, f.height);
     } else this.#audioFrames++;
     this.#durationMs = Math.max(this.#durationMs, ts + (this.#lastDelta.get(n) ?? 0));
+    // The first frame (the keyframe the segment opens on) goes to disk at once: a file with a
+    // header but no cluster is unreadable (ffmpeg fails with "End of file"), and a kill in the
+    // first second of a segment would otherwise leave exactly that.
+    if (this.#clustersWritten === 0) this.#flushCluster();
   }
 
   /** Writes the last cluster, Cues, sizes and the final sidecar. Idempotent; throws fs errors. */
@@ -151,6 +156,7 @@ export class Segment {
     const blocks = this.#blocks;
     this.#blocks = [];
     this.#file.writeCluster(this.#clusterTs, blocks, this.#durationMs, this.#clusterCue);
+    this.#clustersWritten++;
     if (this.#durationMs - this.#lastSidecarMs >= SIDECAR_REFRESH_MS) this.#writeSidecar(false);
   }
 
