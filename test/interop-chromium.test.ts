@@ -13,13 +13,15 @@ import { startChromium, type ChromiumPublisher, type VideoCodec } from "./harnes
 import { startRecorderProcess } from "./harness/recorder.ts";
 import { startRelay } from "./harness/relay.ts";
 import { waitFor } from "./harness/wait.ts";
-import { assertStreamRecorded, finalizedSegments, streamSegments, workerEndReasons } from "./interop/recordings.ts";
+import { assertStreamRecorded, DURATION_TOLERANCE_SEC, finalizedSegments, recordedSpanSec, streamSegments, workerEndReasons } from "./interop/recordings.ts";
 
 /** Generous: Chromium encodes several streams and werift runs DTLS in JS on 2 shared CPUs. */
 const CONNECT_TIMEOUT_MS = 60_000;
 const FINALIZE_TIMEOUT_MS = 30_000;
 /** How long each publisher sends before hanging up. */
 const PUBLISH_MS = 6_000;
+/** Chromium's Opus frame length (ptime 20 ms). */
+const OPUS_PACKET_SEC = 0.02;
 /** ffprobe names, by the codec the page offers. */
 const FFPROBE_NAME: Record<VideoCodec, string> = { vp8: "vp8", vp9: "vp9", h264: "h264", av1: "av1" };
 
@@ -60,7 +62,13 @@ test("chromium - VP8, VP9, H.264 and AV1 publishers with Opus, recorded in one r
       // with the tracks on the data channel.
       assert.ok(status.events.some((e) => e.startsWith("answer socket")) && status.events.some((e) => e.startsWith("answer dc")), status.events.join("\n"));
     }
-    for (const pub of publishers.values()) await pub.hangup();
+    // Seconds of audio each publisher sent, on its media clock (20 ms Opus packets, no DTX).
+    const audioSentSec = new Map<VideoCodec, number>();
+    for (const [codec, pub] of publishers) {
+      const audio = (await pub.status()).peers[0]?.outbound.find((o) => o.kind === "audio");
+      audioSentSec.set(codec, (audio?.packetsSent ?? 0) * OPUS_PACKET_SEC);
+      await pub.hangup();
+    }
     for (const codec of codecs) {
       await waitFor(() => finalizedSegments(outDir, `chrome_${codec}`).length > 0, FINALIZE_TIMEOUT_MS, `chrome_${codec} finalized`);
     }
@@ -69,6 +77,9 @@ test("chromium - VP8, VP9, H.264 and AV1 publishers with Opus, recorded in one r
     for (const codec of codecs) {
       await t.test(`${codec} + opus`, async () => {
         await assertStreamRecorded(outDir, `chrome_${codec}`, FFPROBE_NAME[codec]);
+        const recorded = await recordedSpanSec(outDir, `chrome_${codec}`, "audio");
+        const sent = audioSentSec.get(codec) ?? 0;
+        assert.ok(Math.abs(recorded - sent) <= DURATION_TOLERANCE_SEC, `${codec}: ${recorded.toFixed(2)} s of audio recorded, ${sent.toFixed(2)} s sent`);
       });
     }
   });

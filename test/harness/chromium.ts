@@ -62,7 +62,7 @@ export interface PeerStatus {
   readonly dc: string;
   readonly published: boolean;
   readonly selectedPair?: { readonly local?: string; readonly remote?: string; readonly state?: string };
-  readonly outbound: readonly { kind: string; bytesSent: number; framesEncoded?: number; codec?: string; width?: number; height?: number }[];
+  readonly outbound: readonly { kind: string; bytesSent: number; packetsSent: number; framesEncoded?: number; codec?: string; width?: number; height?: number }[];
 }
 
 export interface PublisherStatus {

@@ -306,7 +306,7 @@ async function peerStatus(peer) {
   out.outbound = [];
   stats.forEach((s) => {
     if (s.type === "outbound-rtp") {
-      out.outbound.push({ kind: s.kind, bytesSent: s.bytesSent, framesEncoded: s.framesEncoded, codec: stats.get(s.codecId)?.mimeType, width: s.frameWidth, height: s.frameHeight });
+      out.outbound.push({ kind: s.kind, bytesSent: s.bytesSent, packetsSent: s.packetsSent, framesEncoded: s.framesEncoded, codec: stats.get(s.codecId)?.mimeType, width: s.frameWidth, height: s.frameHeight });
     }
   });
   return out;

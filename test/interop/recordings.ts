@@ -51,6 +51,13 @@ export async function assertStreamRecorded(outDir: string, stream: string, video
   return total;
 }
 
+/** Seconds of one kind of media across all of a stream's files (sum of ffprobe packet spans). */
+export async function recordedSpanSec(outDir: string, stream: string, kind: "audio" | "video"): Promise<number> {
+  let total = 0;
+  for (const seg of streamSegments(outDir, stream)) total += await mediaSpan(seg.file, kind);
+  return total;
+}
+
 /**
  * End reasons of the stream's worker processes, read from the recorder's log (the supervisor
  * relays each worker line under `worker`): `bye` means the publisher's goodbye arrived, as
