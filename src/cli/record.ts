@@ -20,6 +20,7 @@ import type { IceSettings, WorkerConfig } from "../config/types.ts";
 import { createRootLogger, type Logger } from "../observability/logger.ts";
 import { startMetricsEndpoint } from "../observability/metricsPort.ts";
 import { Signaler } from "../signaler/Signaler.ts";
+import { WORKER_NODE_FLAGS } from "../stream-worker/nodeFlags.ts";
 import { LocalSupervisor } from "../supervisor/LocalSupervisor.ts";
 import { transportBus, type WorkerTransport } from "../supervisor/WorkerProcess.ts";
 import { UsageError, type Command } from "./command.ts";
@@ -57,7 +58,7 @@ async function run(argv: readonly string[]): Promise<number> {
     screenShare: config.screenShare,
     inactivityMs: WORKER_INACTIVITY_MS,
   });
-  const supervisor = new LocalSupervisor({ transport, scope, log, accept: compileStreamFilters(config.filters), workerConfig });
+  const supervisor = new LocalSupervisor({ transport, scope, log, accept: compileStreamFilters(config.filters), workerConfig, execArgv: WORKER_NODE_FLAGS });
   const signaler = new Signaler(bus, config.room, scope, config.filters, log);
   let busClosed = false;
   void bus.closed().then(() => (busClosed = true));
