@@ -231,25 +231,21 @@ export class Controller {
       await this.#applier.setFinalizer(rec, true);
       return;
     }
-    const createdPods = new Set<string>();
-    for (const obj of plan.apply) {
-      await this.#applier.apply(obj);
-      if (obj.kind === "Pod") createdPods.add(obj.metadata!.name!);
-      log.info({ kind: obj.kind, name: obj.metadata?.name }, "applied");
-    }
+    // The ServiceAccount goes first (pods name it); the pods of one pass are independent.
+    const [first, rest] = plan.apply[0]?.kind === "ServiceAccount" ? [plan.apply.slice(0, 1), plan.apply.slice(1)] : [[], plan.apply];
+    for (const obj of first) await this.#applier.apply(obj);
+    await Promise.all(rest.map((obj) => this.#applier.apply(obj)));
+    const createdPods = new Set(rest.filter((o) => o.kind === "Pod").map((o) => o.metadata!.name!));
+    if (plan.apply.length) log.info({ objects: plan.apply.map((o) => `${o.kind}/${o.metadata?.name}`) }, "applied");
     if (createdPods.size) this.#expected.set(key, { names: createdPods, until: Date.now() + EXPECTATION_TIMEOUT_MS });
-    for (const pod of plan.deletePods) {
-      await this.#applier.deletePod(rec.metadata.namespace, pod);
-      log.info({ pod }, "deleted pod");
-    }
+    await Promise.all(plan.deletePods.map((pod) => this.#applier.deletePod(rec.metadata.namespace, pod)));
+    if (plan.deletePods.length) log.info({ pods: plan.deletePods }, "deleted pods");
     if (stableJson(plan.status) !== stableJson(rec.status ?? {})) {
       await this.#applier.writeStatus(rec, plan.status);
       this.#written.set(key, plan.status);
     }
-    for (const ev of plan.events) {
-      log.info({ reason: ev.reason, eventType: ev.type }, ev.message);
-      await this.#applier.recordEvent(rec, ev).catch((err: unknown) => log.warn({ err }, "could not record an event"));
-    }
+    for (const ev of plan.events) log.info({ reason: ev.reason, eventType: ev.type }, ev.message);
+    await Promise.all(plan.events.map((ev) => this.#applier.recordEvent(rec, ev).catch((err: unknown) => log.warn({ err }, "could not record an event"))));
     if (plan.removeFinalizer) {
       await this.#applier.setFinalizer(rec, false);
       this.#roster.untrack(keyOf(rec.metadata.namespace, rec.metadata.name));
