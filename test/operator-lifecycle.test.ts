@@ -82,8 +82,8 @@ const create = (name: string, spec: Record<string, unknown>) =>
 
 test("operator - a RoomRecording gets a signaler that joins the room, then one worker pod per publisher", { skip }, async () => {
   await create("studio", { room: "OpRoom", server: relay.url, storage: { persistentVolumeClaim: { claimName: "recordings" } } });
-  await waitFor(async () => (await pods("studio")).find((p) => p.metadata?.name === "studio-signaler" && p.status?.phase === "Running"), 60_000, "signaler pod running");
-  await waitFor(async () => (await condition("studio", "SignalingConnected")) === "True", 60_000, "SignalingConnected");
+  await waitFor(async () => (await pods("studio")).find((p) => p.metadata?.name === "studio-signaler" && p.status?.phase === "Running"), 120_000, "signaler pod running");
+  await waitFor(async () => (await condition("studio", "SignalingConnected")) === "True", 120_000, "SignalingConnected");
   const rec = await get("studio");
   assert.ok(rec.metadata.finalizers?.includes("room-recorder.dev/finalize-recordings"));
   assert.equal(rec.status?.observedGeneration, rec.metadata.generation);
