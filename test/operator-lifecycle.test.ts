@@ -98,6 +98,13 @@ test("operator - a RoomRecording gets a signaler that joins the room, then one w
   const events = await cp.kubectl(["get", "events", "--field-selector", "involvedObject.name=studio", "-o", "jsonpath={.items[*].reason}"]);
   assert.match(events, /SignalingConnected/);
   assert.match(events, /WorkerStarted/);
+
+  const metrics = await (await fetch(operators[0]!.metricsUrl)).text();
+  assert.match(metrics, /^rr_operator_leader 1$/m);
+  assert.ok(Number(/^rr_operator_reconcile_total\{result="success"\} (\d+)/m.exec(metrics)?.[1]) > 0, "reconcile passes counted");
+  assert.match(metrics, /^rr_operator_reconcile_duration_seconds_count \d+/m);
+  assert.equal((await fetch(operators[0]!.metricsUrl.replace("/metrics", "/healthz"))).status, 200);
+  assert.equal((await fetch(operators[0]!.metricsUrl.replace("/metrics", "/readyz"))).status, 200);
 });
 
 test("operator - all three record: 3/3, Ready, kubectl wait works, files are written", { skip: skip || noWorker }, async () => {
@@ -146,9 +153,11 @@ test("operator - two replicas: only the leader holds the lease; killing it hands
   operators.push(await startOperator({ kubeconfigPath: operatorKubeconfig, natsUrl: nats.url, identity: "op-b" }));
   await new Promise((r) => setTimeout(r, 3_000));
   assert.equal(await holder(), "op-a", "the standby does not take a live lease");
+  assert.match(await (await fetch(operators[1]!.metricsUrl)).text(), /^rr_operator_leader 0$/m, "the standby says it is not leading");
   const before = (await pods("studio")).map((p) => p.metadata?.name).sort();
   await operators[0]!.kill();
   await waitFor(async () => (await holder()) === "op-b", 60_000, "op-b takes the lease");
+  await waitFor(async () => /^rr_operator_leader 1$/m.test(await (await fetch(operators[1]!.metricsUrl)).text()), 30_000, "op-b reports itself leader");
   // The new leader acts: a new recording gets its signaler; nothing of the old one is duplicated.
   await create("second", { room: "OtherRoom", server: relay.url });
   await waitFor(async () => (await pods("second")).length === 1, 60_000, "the new leader creates the signaler");
