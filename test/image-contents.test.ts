@@ -2,7 +2,7 @@
  * What the images hold, without a container engine: the build context `.dockerignore` lets
  * through (Docker's matching: last rule wins, a rule on a directory covers what is inside), the
  * files the Dockerfile copies, and only production dependencies (`npm ci --omit=dev`). Every
- * ENTRYPOINT of the Dockerfile must then load its role from that tree alone: a product file that
+ * ENTRYPOINT of the Dockerfiles must then load its role from that tree alone: a product file that
  * imports a dev dependency (typescript, playwright-core) or a test file breaks this test, as it
  * would break the image.
  */
@@ -73,8 +73,10 @@ function stageImage(): string {
 }
 
 function entrypoints(): string[][] {
-  const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
-  return [...dockerfile.matchAll(/^ENTRYPOINT (\[.*\])$/gm)].map((m) => JSON.parse(m[1]!) as string[]);
+  const files = readdirSync(ROOT).filter((f) => f.startsWith("Dockerfile."));
+  assert.deepEqual(files.sort(), ["Dockerfile.operator", "Dockerfile.signaler", "Dockerfile.worker"]);
+  const dockerfiles = files.map((f) => readFileSync(join(ROOT, f), "utf8")).join("\n");
+  return [...dockerfiles.matchAll(/^ENTRYPOINT (\[.*\])$/gm)].map((m) => JSON.parse(m[1]!) as string[]);
 }
 
 test("image - the build context holds the product and none of the tests, fixtures or caches", () => {
