@@ -3,7 +3,7 @@
  * queue, the pure `reconcile()` and the `Applier` that carries out its plan. Only the leader
  * processes the queue; a standby keeps its caches warm so it can take over at once.
  */
-import { CoreV1Api, CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type ObjectCache, type V1Pod } from "@kubernetes/client-node";
+import { CoreV1Api, CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache, type V1Pod } from "@kubernetes/client-node";
 import type { Logger } from "../observability/logger.ts";
 import type { OperatorSettings, RoomRecording, RoomRecordingStatus } from "./types.ts";
 import { GROUP, PLURAL, VERSION } from "./types.ts";
@@ -143,15 +143,15 @@ export class Controller {
     this.#pods.on("delete", onPod);
   }
 
-  async #startInformer(informer: Informer<never> | Informer<RoomRecording> | Informer<V1Pod>, what: string): Promise<void> {
+  async #startInformer<T extends KubernetesObject>(informer: Informer<T>, what: string): Promise<void> {
     // client-node stops an informer on any non-timeout error: restart it (notes §3).
-    (informer as Informer<V1Pod>).on("error", (err) => {
+    informer.on("error", (err) => {
       this.#log.warn({ err, informer: what }, "watch failed; restarting");
-      setTimeout(() => void (informer as Informer<V1Pod>).start().catch(() => undefined), INFORMER_RESTART_MS).unref();
+      setTimeout(() => void informer.start().catch(() => undefined), INFORMER_RESTART_MS).unref();
     });
     for (;;) {
       try {
-        await (informer as Informer<V1Pod>).start();
+        await informer.start();
         this.#synced++;
         return;
       } catch (err) {
