@@ -195,3 +195,10 @@ test("reconcile - a recording stream that vanishes from the roster is reported a
   assert.ok(plan.events.some((e) => e.message.includes("seg-0001.webm")));
   assert.equal(plan.deletePods.length, 1, "the finished pod of a gone stream is cleaned up");
 });
+
+test("reconcile - a label only the worker learned (data channel) still reaches status", () => {
+  const rec = recording();
+  const unlabeled = { signaling: "connected" as const, streams: [{ ...stream("a"), label: undefined }].map(({ label: _, ...s }) => s) };
+  const plan = reconcile(input(rec, [runningSignaler(rec), withPhase(worker(rec, "a"), "Running")], unlabeled, { a: { heartbeat: heartbeat("a", "recording", { label: "From DC" }), receivedAt: NOW } }));
+  assert.equal(plan.status.streamStatuses?.[0]?.label, "From DC");
+});

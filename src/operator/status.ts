@@ -38,10 +38,13 @@ export function streamPhase(view: StreamView, now: number): StreamPhase {
 function streamStatus(view: StreamView, phase: StreamPhase): StreamStatus {
   const hb = view.heartbeat?.heartbeat;
   const pod = view.decision.pod?.metadata?.name;
+  // The roster knows a label only from the server's listing; browsers send it to the viewer
+  // over the data channel, which the worker reports in its heartbeat.
+  const label = view.label ?? hb?.label;
   return {
     stream: view.streamId,
     phase,
-    ...(view.label !== undefined ? { label: view.label } : {}),
+    ...(label !== undefined ? { label } : {}),
     ...(pod ? { pod } : {}),
     ...(hb?.file ? { file: hb.file } : {}),
     ...(hb ? { bytes: hb.bytesWritten } : {}),
