@@ -3,6 +3,7 @@ import {
   useAbsSendTime,
   useAV1,
   useFIR,
+  useG722,
   useH264,
   useNACK,
   useOPUS,
@@ -53,7 +54,8 @@ export function videoCodecs(prefer: VideoCodec | undefined): RTCRtpCodecParamete
 }
 
 export function audioCodecs(): RTCRtpCodecParameters[] {
-  return [useOPUS({ payloadType: 111 }), usePCMU(), usePCMA()];
+  // G.711 and G.722 for publishers that offer nothing else (issue 4); the recorder writes them to .mkv.
+  return [useOPUS({ payloadType: 111 }), usePCMU(), usePCMA(), useG722()];
 }
 
 /**
