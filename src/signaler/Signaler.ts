@@ -11,8 +11,9 @@ import { roomId } from "../protocol/hash.ts";
 import { normalizePassword } from "../protocol/sanitize.ts";
 import { parseSocketMessage, type ServerMessage } from "../protocol/serverMessages.ts";
 import type { PeerMessage } from "../protocol/peerMessages.ts";
+import { HeldOffers, HoldOutcome } from "./HeldOffers.ts";
 import { ReconnectingSocket } from "./ReconnectingSocket.ts";
-import { describeStream, EMPTY_ROSTER, foldRoster, IgnoreReason, keyOfUuid, type Announcement, type Roster, type RosterConfig, type RosterInput } from "./roster.ts";
+import { EMPTY_ROSTER, foldRoster, IgnoreReason, keyOfUuid, type Roster, type RosterConfig, type RosterInput } from "./roster.ts";
 import { SignalerMetrics } from "./SignalerMetrics.ts";
 import { WorkerLinks } from "./WorkerLinks.ts";
 
@@ -37,6 +38,8 @@ export class Signaler {
   readonly #ctx: DialectContext;
   readonly #socket: ReconnectingSocket;
   readonly #links = new WorkerLinks();
+  /** Offers (and their ICE) that arrived before their stream had a worker (fan-out, spec §2.7). */
+  readonly #held = new HeldOffers<Json>();
   readonly #subs: Subscription[] = [];
   /** Wire ids already reported as unrecordable, so each is logged once. */
   readonly #ignored = new Set<string>();
@@ -118,6 +121,9 @@ export class Signaler {
 
   #onDown(why: string): void {
     this.#log.warn({ why }, "signaling socket lost");
+    // The official server gives us a new UUID on the next socket, so the publisher would drop
+    // answers to offers made to the old one. In the fan-out dialect our id stays (spec §2.7).
+    if (this.#dialect === "official") this.#held.clear();
     this.#setJoined(false);
   }
 
@@ -149,7 +155,7 @@ export class Signaler {
       this.#onServer(parsed.msg.msg);
     } else {
       this.metrics.received(`peer-${parsed.msg.msg.kind}`);
-      this.#onPeer(parsed.msg.msg, json);
+      this.#onPeer(parsed.msg.msg, json, text.length);
     }
   }
 
@@ -189,24 +195,37 @@ export class Signaler {
     }
   }
 
-  #onPeer(msg: PeerMessage, raw: Json): void {
+  /** `chars`: the frame's length, for the bounds of held offers. */
+  #onPeer(msg: PeerMessage, raw: Json, chars: number): void {
     const uuid = msg.UUID;
     if (uuid === undefined) return;
     if (keyOfUuid(this.#roster, uuid) === undefined && msg.streamID !== undefined) {
       // An offer from a UUID we do not know: the stream moved to a new socket (spec §2.6), or
-      // a fan-out publisher offering on our joinroom. Known stream → adopt the UUID and route;
-      // new stream → announce it and drop the offer: its worker does not exist yet and will
-      // `play`, which makes the publisher offer again.
-      const known = this.#knownStream(msg.streamID);
+      // a fan-out publisher offering on our joinroom (spec §2.7). Either way the offer names
+      // the stream: announce it (without superseding a connected worker, which takes the offer).
       this.#fold({ kind: "announce", member: { uuid, wireId: msg.streamID } }, false);
-      if (!known) return this.#log.debug({ peer: uuid }, "offer for a stream without a worker yet dropped");
     }
+    const key = keyOfUuid(this.#roster, uuid);
+    if (key !== undefined && this.#links.phaseOf(key) === undefined && this.#hold(uuid, key, msg, raw, chars)) return;
     this.#routeToWorker(uuid, raw);
   }
 
-  #knownStream(wireId: string): boolean {
-    const info = describeStream({ uuid: "", wireId }, this.#rosterCfg);
-    return typeof info === "object" && this.#roster.streams.has(info.key);
+  /**
+   * No worker for `key` yet: keep an offer, and what follows it from the same peer, for the
+   * worker's `ready` (HeldOffers says why). False when there is nothing to hold for this peer.
+   */
+  #hold(uuid: string, key: string, msg: PeerMessage, raw: Json, chars: number): boolean {
+    const now = Date.now();
+    const outcome = msg.kind === "description" ? this.#held.offer(uuid, key, raw, chars, now) : this.#held.follow(uuid, raw, chars, now);
+    if (outcome === undefined) return false;
+    const log = this.#log.child({ stream: key, peer: uuid });
+    if (outcome === HoldOutcome.held) {
+      if (msg.kind === "description") log.info("offer before the stream's worker is ready: held for it");
+      return true;
+    }
+    this.metrics.dropped(outcome === HoldOutcome.full ? "held-full" : "held-peer-full");
+    log.warn({ kind: msg.kind, outcome, heldPeers: this.#held.peers }, "message for a stream without a worker dropped: holding limit reached");
+    return true;
   }
 
   #routeToWorker(uuid: string, payload: Json): void {
@@ -294,7 +313,7 @@ export class Signaler {
     const log = this.#log.child({ stream: msg.key, instance: msg.instance });
     switch (msg.type) {
       case "ready":
-        if (this.#links.ready(msg.key, msg.instance)) this.#maybePlay(msg.key);
+        if (this.#links.ready(msg.key, msg.instance) && !this.#handOverHeld(msg.key)) this.#maybePlay(msg.key);
         return;
       case "connected":
         this.#links.connected(msg.key, msg.instance);
@@ -310,6 +329,16 @@ export class Signaler {
     }
   }
 
+  /** Gives a ready worker the offer its publisher already made, in place of a `play`. */
+  #handOverHeld(key: string): boolean {
+    const stream = this.#roster.streams.get(key);
+    const held = stream ? this.#held.take(stream.uuid, key, Date.now()) : [];
+    if (!stream || held.length === 0) return false;
+    this.#log.info({ stream: key, peer: stream.uuid, messages: held.length }, "handing the publisher's held offer to its worker");
+    for (const payload of held) this.#routeToWorker(stream.uuid, payload);
+    return true;
+  }
+
   #maybePlay(key: string): void {
     const stream = this.#roster.streams.get(key);
     if (!stream || !this.#joined || !this.#links.playable(key)) return;
@@ -320,6 +349,8 @@ export class Signaler {
   }
 
   #replayDue(): void {
+    const expired = this.#held.prune(Date.now());
+    if (expired > 0) this.#log.info({ messages: expired, heldPeers: this.#held.peers }, "held offers expired before their worker was ready");
     if (!this.#joined) return;
     for (const key of this.#links.due(Date.now())) {
       const stream = this.#roster.streams.get(key);

@@ -34,7 +34,7 @@ export class SignalerMetrics {
     this.#out.inc({ type });
   }
 
-  dropped(reason: "malformed" | "oversize" | "binary" | "unroutable" | "not-for-us"): void {
+  dropped(reason: "malformed" | "oversize" | "binary" | "unroutable" | "not-for-us" | "held-full" | "held-peer-full"): void {
     this.#dropped.inc({ reason });
   }
 

@@ -64,3 +64,12 @@ test("worker links - connected from a stale instance is ignored", () => {
   links.connected("unknown", "w9");
   assert.equal(links.isConnected("unknown"), true, "a worker that connected before we knew it (signaler restart) counts");
 });
+
+test("worker links - a publisher that offered before the play (held fan-out offer) is never played", () => {
+  const links = new WorkerLinks();
+  links.ready("cam", "w1");
+  links.offered("cam");
+  assert.equal(links.playable("cam"), false);
+  assert.equal(links.phaseOf("cam"), "offered");
+  assert.deepEqual(links.due(1_000_000), []);
+});

@@ -67,10 +67,13 @@ export class WorkerLinks {
     link.playedAt = now;
   }
 
-  /** A publisher's message reached this stream's worker: stop re-playing. */
+  /**
+   * A publisher's message reached this stream's worker: stop re-playing, or never play when
+   * the publisher offered first (a held fan-out offer, spec §2.7).
+   */
   offered(key: string): void {
     const link = this.#links.get(key);
-    if (link?.phase === LinkPhase.playing) {
+    if (link?.phase === LinkPhase.playing || link?.phase === LinkPhase.ready) {
       link.phase = LinkPhase.offered;
       link.plays = 0;
     }
