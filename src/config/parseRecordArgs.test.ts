@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseRecordArgs } from "./parseRecordArgs.ts";
+import { buildIceSettings } from "./ice.ts";
+import { parseRecordArgs, RECORD_USAGE } from "./parseRecordArgs.ts";
 import { UsageError } from "../cli/command.ts";
 
 test("record args - defaults", () => {
@@ -8,7 +9,7 @@ test("record args - defaults", () => {
   assert.deepEqual(c.room, { room: "myroom", password: "someEncryptionKey123", salt: "vdo.ninja", server: "wss://wss.vdo.ninja:443", dialect: "official" });
   assert.deepEqual(c.output, { outDir: "./recordings", segmentSeconds: 0, segmentBytes: 0, maxDurationSeconds: 0 });
   assert.deepEqual(c.filters, { include: [], exclude: [] });
-  assert.deepEqual(c.ice, { turn: [], relayOnly: false });
+  assert.deepEqual(c.ice, { turn: [], relayOnly: false, autoTurn: true });
   assert.equal(c.screenShare, false);
   assert.ok(Object.isFrozen(c) && Object.isFrozen(c.room));
 });
@@ -17,7 +18,7 @@ test("record args - every flag", () => {
   const c = parseRecordArgs(
     ["--room", "r", "--password", "s3cret", "--salt", "example.com", "--server", "ws://127.0.0.1:1", "--dialect", "fanout", "--out", "/tmp/x",
       "--include", "a,b", "--include", "c*", "--exclude", "d", "--segment", "60", "--segment-size", "1.5", "--max-duration", "3600",
-      "--stun", "stun:s:3478", "--turn", "turn:u:p@h:3478", "--turn", "turns:u:p@h", "--relay-only", "--prefer-codec", "VP9", "--screen-share",
+      "--stun", "stun:s:3478", "--turn", "turn:u:p@h:3478", "--turn", "turns:u:p@h", "--relay-only", "--no-auto-turn", "--prefer-codec", "VP9", "--screen-share",
       "--duration", "5", "--log-level", "debug"],
     {},
   );
@@ -25,7 +26,7 @@ test("record args - every flag", () => {
   assert.equal(c.room.dialect, "fanout");
   assert.deepEqual(c.filters, { include: ["a", "b", "c*"], exclude: ["d"] });
   assert.deepEqual(c.output, { outDir: "/tmp/x", segmentSeconds: 60, segmentBytes: 1572864, maxDurationSeconds: 3600 });
-  assert.deepEqual(c.ice, { stun: ["stun:s:3478"], turn: ["turn:u:p@h:3478", "turns:u:p@h"], relayOnly: true });
+  assert.deepEqual(c.ice, { stun: ["stun:s:3478"], turn: ["turn:u:p@h:3478", "turns:u:p@h"], relayOnly: true, autoTurn: false });
   assert.equal(c.preferCodec, "vp9");
   assert.equal(c.durationSeconds, 5);
   assert.equal(c.logLevel, "debug");
@@ -41,7 +42,7 @@ test("record args - invalid input is a UsageError", () => {
   for (const argv of [
     [], ["--room", " "], ["--room", "r", "--dialect", "x"], ["--room", "r", "--server", "http://x"], ["--room", "r", "--segment", "-1"],
     ["--room", "r", "--duration", "0"], ["--room", "r", "--prefer-codec", "h265"], ["--room", "r", "--log-level", "loud"], ["--room", "r", "extra"],
-    ["--room", "r", "--metrics-port", "0"], ["--room", "r", "--metrics-port", "70000"], ["--room", "r", "--metrics-port", "9x"], ["--room", "r", "--nats", "http://x"],
+    ["--room", "r", "--no-auto-turn=yes"], ["--room", "r", "--metrics-port", "0"], ["--room", "r", "--metrics-port", "70000"], ["--room", "r", "--metrics-port", "9x"], ["--room", "r", "--nats", "http://x"],
   ]) {
     assert.throws(() => parseRecordArgs(argv, {}), UsageError, argv.join(" "));
   }
@@ -65,4 +66,15 @@ test("record args - --nats with secrets from the environment; inboxes under the 
   assert.equal(parseRecordArgs(["--room", "r"], { NATS_URL: "nats://n:4222", RR_METRICS_PORT: "9100" }).nats?.servers[0], "nats://n:4222");
   assert.equal(parseRecordArgs(["--room", "r"], { RR_METRICS_PORT: "9100" }).metricsPort, 9100);
   assert.throws(() => parseRecordArgs(["--room", "r", "--nats", "nats://n:4222", "--nats-user", "u"], {}), /user and password go together/);
+});
+
+test("record args - --no-auto-turn turns auto TURN off, and buildIceSettings then uses no TURN for VDO.Ninja's server", async () => {
+  assert.equal(parseRecordArgs(["--room", "r"], {}).ice.autoTurn, true);
+  const c = parseRecordArgs(["--room", "r", "--no-auto-turn", "--stun", "stun:s:3478"], {});
+  assert.equal(c.ice.autoTurn, false);
+  // No fetch happens: with auto TURN on, a failing fetch would fall back to VDO.Ninja's static
+  // TURN list, so "no TURN server at all" shows the flag reached buildIceSettings.
+  const ice = await buildIceSettings({ ...c.ice, server: c.room.server });
+  assert.deepEqual(ice.iceServers.map((s) => s.urls), ["stun:s:3478"]);
+  assert.equal(RECORD_USAGE.includes("--no-auto-turn"), true);
 });

@@ -23,7 +23,11 @@ export interface RecordConfig {
   readonly room: RoomSettings;
   readonly filters: StreamFilters;
   readonly output: OutputSettings;
-  readonly ice: { readonly stun?: readonly string[] | false; readonly turn: readonly string[]; readonly relayOnly: boolean };
+  /**
+   * `autoTurn`: fetch VDO.Ninja's TURN list when the server is VDO.Ninja's and no `--turn` is
+   * given (spec §5.1, config/autoTurn.ts); `--no-auto-turn` sets it false. @default true
+   */
+  readonly ice: { readonly stun?: readonly string[] | false; readonly turn: readonly string[]; readonly relayOnly: boolean; readonly autoTurn: boolean };
   readonly preferCodec?: PreferCodec;
   readonly screenShare: boolean;
   /** Stop everything after this many seconds. @default undefined = until SIGINT/SIGTERM */
@@ -53,6 +57,8 @@ Records every stream of a VDO.Ninja room, each into its own files (one worker pr
   --stun URL               STUN server, repeatable; 'false' = none
   --turn URL               turn:user:pass@host:port or turns:…, repeatable
   --relay-only             only use TURN relays
+  --no-auto-turn           do not fetch VDO.Ninja's TURN servers (fetched by default when
+                           --server is VDO.Ninja's and no --turn is given)
   --prefer-codec C         vp8 | vp9 | av1 | h264: listed first in our answer
   --screen-share           also record screen-share tracks
   --duration SECONDS       stop after SECONDS (demos, tests)
@@ -116,6 +122,7 @@ export function parseRecordArgs(argv: readonly string[], env: Readonly<Record<st
       ...(stun !== undefined ? { stun: stun.some((s) => s.trim().toLowerCase() === "false") ? (false as const) : Object.freeze([...stun]) } : {}),
       turn: Object.freeze([...(values.turn ?? [])]),
       relayOnly: values["relay-only"] === true,
+      autoTurn: values["no-auto-turn"] !== true,
     }),
     ...(codec !== undefined ? { preferCodec: codec as PreferCodec } : {}),
     screenShare: values["screen-share"] === true,
@@ -136,6 +143,7 @@ function parseFlags(argv: readonly string[]) {
         dialect: { type: "string" }, out: { type: "string" }, include: { type: "string", multiple: true }, exclude: { type: "string", multiple: true },
         segment: { type: "string" }, "segment-size": { type: "string" }, "max-duration": { type: "string" },
         stun: { type: "string", multiple: true }, turn: { type: "string", multiple: true }, "relay-only": { type: "boolean" },
+        "no-auto-turn": { type: "boolean" },
         "prefer-codec": { type: "string" }, "screen-share": { type: "boolean" }, duration: { type: "string" }, "log-level": { type: "string" },
         "metrics-port": { type: "string" },
         ...NATS_ARG_OPTIONS,
