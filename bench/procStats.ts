@@ -16,6 +16,16 @@ export function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
+/**
+ * Memory only this process holds (USS: private clean + dirty pages): what one more worker
+ * costs the node. RSS also counts the Node binary's code pages, which every worker shares.
+ */
+export function privateMiB(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? Number.NaN);
+  return (kb("Private_Clean") + kb("Private_Dirty")) / 1024;
+}
+
 /** 1-minute load average, to print beside figures measured on a shared box. */
 export function loadAverage(): string {
   return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");

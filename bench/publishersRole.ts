@@ -2,6 +2,7 @@
  * All the bench's publishers in one process, so their cost is never the recorder's: N werift
  * publishers of the bench clips into the relay, and beside each the same packet stream as plain
  * UDP to the floor receiver. Lines on stdout:
+ *   `seeded <streamId> <epochMs>`  a publisher announced its stream in the room;
  *   `media <streamId> <epochMs>`   a publisher started sending to the recorder (first keyframe);
  *   `sent <streamId> <videoFrames>` on SIGTERM, once the publishers said bye and stopped.
  */
@@ -27,7 +28,10 @@ export async function publishersRole(o: { server: string; room: string; streams:
   const pubs = ids.map((streamId) =>
     startPublisher({
       server: o.server, room: o.room, streamId, clips, log,
-      onEvent: (e) => e.type === "viewer-media" && process.stdout.write(`media ${streamId} ${e.startedAt}\n`),
+      onEvent: (e) => {
+        if (e.type === "seeded") process.stdout.write(`seeded ${streamId} ${Date.now()}\n`);
+        if (e.type === "viewer-media") process.stdout.write(`media ${streamId} ${e.startedAt}\n`);
+      },
     }),
   );
   await new Promise((r) => process.once("SIGTERM", r));

@@ -22,7 +22,7 @@ import { startRelayProcess } from "../test/harness/relay.ts";
 import { listSegments, startRecorderProcess } from "../test/harness/recorder.ts";
 import { waitFor } from "../test/harness/wait.ts";
 import { ensureBenchMedia, NoFfmpegError } from "./benchMedia.ts";
-import { cpuMs, loadAverage, rssMiB } from "./procStats.ts";
+import { cpuMs, loadAverage, privateMiB, rssMiB } from "./procStats.ts";
 import { publishersRole } from "./publishersRole.ts";
 import { countVideoFrames, formatTable, type RoundResult } from "./report.ts";
 
@@ -45,6 +45,8 @@ const { values } = parseArgs({
     "cpu-prof": { type: "string" },
     /** NODE_OPTIONS for the recorder and its workers (e.g. V8 heap flags to compare). */
     "node-options": { type: "string" },
+    /** The recorder's log level; its last lines are printed if a round fails. */
+    "log-level": { type: "string", default: "warn" },
   },
 });
 
@@ -80,7 +82,7 @@ async function round(streams: number, seconds: number): Promise<RoundResult> {
   const relay = await startRelayProcess();
   const floor = spawnRole([], fileURLToPath(new URL("./floor.ts", import.meta.url)));
   const floorPort = (await waitFor(() => fields(floor.lines, "floor")[0], 10_000, "floor receiver bound"))[1];
-  const recorder = startRecorderProcess({ server: relay.url, room: ROOM, outDir: out, args: values["record-args"]!.split(" ").filter(Boolean), env: { LOG_LEVEL: "warn", ...profileEnv() } });
+  const recorder = startRecorderProcess({ server: relay.url, room: ROOM, outDir: out, args: values["record-args"]!.split(" ").filter(Boolean), env: { LOG_LEVEL: values["log-level"]!, ...profileEnv() } });
   const pubs = spawnRole(["--role", "publishers", "--server", relay.url, "--streams", String(streams), "--floor-port", String(floorPort)]);
   try {
     await waitFor(() => listSegments(out).filter((s) => s.sidecar).length >= streams, 60_000 + streams * 2000, `${streams} segments on disk`);
@@ -97,22 +99,27 @@ async function round(streams: number, seconds: number): Promise<RoundResult> {
     const rssGrowth = (pid: number) => rssMiB(pid) - rssBefore.get(pid)!;
     const result = {
       streams, wallSec, load: `${loadBefore} → ${loadAverage()}`,
-      workerCpu: workers.map(cpu), workerRss: workers.map(rssMiB), workerRssGrowth: workers.map(rssGrowth),
+      workerCpu: workers.map(cpu), workerRss: workers.map(rssMiB), workerPrivate: workers.map(privateMiB), workerRssGrowth: workers.map(rssGrowth),
       mainCpu: cpu(recorder.pid), mainRss: rssMiB(recorder.pid),
       floorCpu: cpu(floor.proc.pid!), floorRss: rssMiB(floor.proc.pid!),
     };
     const mediaAt = new Map(fields(pubs.lines, "media"));
+    const seededAt = new Map(fields(pubs.lines, "seeded"));
     const firstKeyframeMs: number[] = [];
+    const announcedToKeyframeMs: number[] = [];
     for (const s of listSegments(out)) {
-      const at = s.sidecar && mediaAt.get(s.sidecar.streamId);
-      if (at && s.relative.endsWith("0001.webm")) firstKeyframeMs.push(s.sidecar!.startEpochMs - at);
+      if (!s.sidecar || !s.relative.endsWith("0001.webm")) continue;
+      const media = mediaAt.get(s.sidecar.streamId);
+      const seeded = seededAt.get(s.sidecar.streamId);
+      if (media) firstKeyframeMs.push(s.sidecar.startEpochMs - media);
+      if (seeded) announcedToKeyframeMs.push(s.sidecar.startEpochMs - seeded);
     }
     // Publishers say bye; the workers finalize their files and exit.
     await stopChild(pubs);
     await waitFor(() => recorder.workerPids().length === 0, 60_000, "workers finalized");
     const sent = fields(pubs.lines, "sent").reduce((n, [, f]) => n + f, 0);
     const written = listSegments(out).reduce((n, s) => n + countVideoFrames(s.file), 0);
-    return { ...result, firstKeyframeMs, framesSent: sent, framesWritten: written };
+    return { ...result, firstKeyframeMs, announcedToKeyframeMs, framesSent: sent, framesWritten: written };
   } catch (err) {
     process.stderr.write(`recorder's last log lines:\n${recorder.stderr().slice(-3000)}\n`);
     throw err;
