@@ -115,6 +115,21 @@ test("operator - all three record: 3/3, Ready, kubectl wait works, files are wri
   const alice = await waitFor(async () => (await get("studio")).status?.streamStatuses?.find((s) => s.stream === "alice" && (s.bytes ?? 0) > 0 && s.file), 30_000, "alice's bytes and file in status");
   assert.equal(alice.phase, "Recording");
   assert.ok(statSync(files[0]!).size > 0);
+
+  // What the chart's PodMonitor scrapes: the container port named `metrics` of each pod (the
+  // node agent maps it to a host port per process, as pods share this host's network).
+  const aliceWorker = (await workers("studio")).find((p) => p.metadata?.annotations?.["room-recorder.dev/stream-id"] === "alice")!;
+  const scrape = async (pod: string) => {
+    const port = agent.portOf(NS, pod, "metrics");
+    assert.ok(port, `the node agent runs ${pod} with a metrics port`);
+    return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  };
+  const written = await waitFor(async () => {
+    const n = Number(/^rr_worker_bytes_written_total (\d+)/m.exec(await scrape(aliceWorker.metadata!.name!))?.[1]);
+    return n > 0 && n;
+  }, 30_000, "alice's worker counts written bytes on /metrics");
+  assert.ok(written > 0);
+  assert.match(await scrape("studio-signaler"), /^rr_signaler_socket_connected 1$/m);
 });
 
 test("operator - a publisher that leaves: its worker finalizes and is not restarted", { skip: skip || noWorker }, async () => {

@@ -6,10 +6,14 @@
  * cannot be given a mount namespace here), and writes pod status back through the API:
  * Running, then Succeeded/Failed with the exit code. Deleting a pod sends SIGTERM, waits up to its
  * grace period, then removes the pod object, as a kubelet does. restartPolicy Always restarts.
+ * All pods share this host's network, so they cannot all bind the metrics port they declare
+ * (9464): each process gets a free port of its own instead, passed as RR_METRICS_PORT (how the
+ * operator's pod specs hand the port to `room-recorder`), and `portOf` tells tests which.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { freePort } from "./freePort.ts";
 import { CoreV1Api, PatchStrategy, makeInformer, setHeaderOptions, type KubeConfig, type V1Pod, type V1PodStatus } from "@kubernetes/client-node";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -29,6 +33,8 @@ export interface NodeAgentOptions {
 export interface NodeAgent {
   /** The local process of a pod, while it runs (tests kill it to simulate a crash). */
   processOf(namespace: string, name: string): ChildProcess | undefined;
+  /** The host port standing in for a running pod's named container port (e.g. `metrics`). */
+  portOf(namespace: string, name: string, portName: string): number | undefined;
   /** Where a pod's volume lives on this host. */
   volumeDir(pod: V1Pod, volumeName: string): string;
   stop(): Promise<void>;
@@ -37,6 +43,7 @@ export interface NodeAgent {
 
 interface Running {
   proc: ChildProcess;
+  ports: ReadonlyMap<string, number>;
   exited: Promise<number>;
   stopping: boolean;
 }
@@ -92,9 +99,16 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     const logDir = join(opts.root, "logs");
     mkdirSync(logDir, { recursive: true });
     const log = openSync(join(logDir, `${pod.metadata!.namespace}_${pod.metadata!.name}.log`), "a");
-    const proc = spawn(NODE, [CLI, ...rest], { env: await env(pod), stdio: ["ignore", log, log], cwd: opts.root });
+    const ports = new Map<string, number>();
+    const processEnv = await env(pod);
+    if (c.ports?.some((p) => p.name === "metrics")) {
+      const port = await freePort();
+      ports.set("metrics", port);
+      processEnv.RR_METRICS_PORT = String(port);
+    }
+    const proc = spawn(NODE, [CLI, ...rest], { env: processEnv, stdio: ["ignore", log, log], cwd: opts.root });
     const exited = new Promise<number>((res) => proc.once("exit", (code, signal) => res(code ?? (signal ? 128 + 9 : 1))));
-    const entry: Running = { proc, exited, stopping: false };
+    const entry: Running = { proc, ports, exited, stopping: false };
     running.set(keyOf(pod), entry);
     const startedAt = new Date();
     await writeStatus(pod, {
@@ -166,6 +180,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   };
   return {
     processOf: (namespace, name) => running.get(`${namespace}/${name}`)?.proc,
+    portOf: (namespace, name, portName) => running.get(`${namespace}/${name}`)?.ports.get(portName),
     volumeDir,
     stop,
     [Symbol.asyncDispose]: stop,

@@ -4,7 +4,7 @@
  * environment for the bus and the room password, and the spec hash that lets apply skip no-ops.
  */
 import { createHash } from "node:crypto";
-import type { V1Container, V1EnvVar, V1OwnerReference, V1PodSecurityContext, V1SecurityContext, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import type { V1Container, V1ContainerPort, V1EnvVar, V1OwnerReference, V1PodSecurityContext, V1SecurityContext, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
 import type { OperatorSettings, RoomRecording } from "../types.ts";
 import { API_VERSION, KIND } from "../types.ts";
 import { ANNOTATION_SPEC_HASH } from "../names.ts";
@@ -36,6 +36,25 @@ export const containerSecurityContext: V1SecurityContext = {
   capabilities: { drop: ["ALL"] },
   seccompProfile: { type: "RuntimeDefault" },
 };
+
+/**
+ * Port of /metrics, /healthz and /readyz in signaler and worker containers (OpenTelemetry's
+ * Prometheus exporter default). The chart's PodMonitor scrapes the container port named
+ * `metrics` (deploy/helm/room-recorder/templates/podmonitor.yaml).
+ */
+export const METRICS_PORT = 9464;
+export const METRICS_PORT_NAME = "metrics";
+
+/**
+ * The metrics endpoint: declared as a named container port and handed to the process as
+ * RR_METRICS_PORT (both CLIs read it), so the port lives in one place of the pod spec.
+ */
+export function metricsEndpoint(): { port: V1ContainerPort; env: V1EnvVar } {
+  return {
+    port: { name: METRICS_PORT_NAME, containerPort: METRICS_PORT, protocol: "TCP" },
+    env: { name: "RR_METRICS_PORT", value: String(METRICS_PORT) },
+  };
+}
 
 /** NATS URL and credentials; the token comes from a Secret so it never sits in the pod spec. */
 export function busEnv(settings: OperatorSettings): V1EnvVar[] {

@@ -2,17 +2,19 @@
 import type { V1Container, V1Pod } from "@kubernetes/client-node";
 import type { OperatorSettings, RoomRecording } from "../types.ts";
 import { Component, baseLabels, names } from "../names.ts";
-import { busEnv, containerSecurityContext, image, ownerReference, passwordEnv, podSecurityContext, tmpVolume, withSpecHash } from "./common.ts";
+import { busEnv, metricsEndpoint, containerSecurityContext, image, ownerReference, passwordEnv, podSecurityContext, tmpVolume, withSpecHash } from "./common.ts";
 import { roomArgs, scopeArgs } from "./args.ts";
 
 export function signalerPod(rec: RoomRecording, settings: OperatorSettings): V1Pod {
   const tmp = tmpVolume();
+  const metrics = metricsEndpoint();
   const container: V1Container = {
     name: "signaler",
     image: image(rec, settings),
     command: ["room-recorder"],
     args: ["signaler", ...scopeArgs(rec, settings), ...roomArgs(rec)],
-    env: [...busEnv(settings), ...passwordEnv(rec)],
+    env: [...busEnv(settings), ...passwordEnv(rec), metrics.env],
+    ports: [metrics.port],
     securityContext: containerSecurityContext,
     resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { memory: "256Mi" } },
     volumeMounts: [tmp.mount],

@@ -49,3 +49,12 @@ test("workerPod - resources, output, ICE and storage come from the spec", () => 
   assert.equal(pod.metadata!.ownerReferences![0]!.uid, "uid-1");
   assert.match(pod.metadata!.name!, /^studio-w-cam-1-[0-9a-f]{8}-2$/);
 });
+
+test("signaler and worker pods - a container port named metrics, and the process serves on it (RR_METRICS_PORT)", () => {
+  for (const pod of [workerPod(recording(), stream("a"), 1, settings), signalerPod(recording(), settings)]) {
+    const c = pod.spec!.containers[0]!;
+    const port = c.ports?.find((p) => p.name === "metrics");
+    assert.equal(port?.containerPort, 9464, c.name);
+    assert.equal(c.env!.find((e) => e.name === "RR_METRICS_PORT")?.value, String(port.containerPort));
+  }
+});

@@ -7,7 +7,7 @@ import type { V1Container, V1EnvVar, V1Pod, V1Volume } from "@kubernetes/client-
 import type { StreamInfo } from "../../bus/messages.ts";
 import type { OperatorSettings, RoomRecording } from "../types.ts";
 import { ANNOTATION_PUBLISHER, ANNOTATION_STREAM_ID, ANNOTATION_STREAM_KEY, Component, LABEL_ATTEMPT, LABEL_STREAM, baseLabels, names, streamLabel } from "../names.ts";
-import { RECORDINGS_MOUNT, busEnv, containerSecurityContext, image, ownerReference, passwordEnv, podSecurityContext, tmpVolume, withSpecHash } from "./common.ts";
+import { RECORDINGS_MOUNT, busEnv, metricsEndpoint, containerSecurityContext, image, ownerReference, passwordEnv, podSecurityContext, tmpVolume, withSpecHash } from "./common.ts";
 import { iceArgs, outputArgs, roomArgs, scopeArgs } from "./args.ts";
 
 /** Time a worker gets after SIGTERM to write duration and cues (design.md, Recording). */
@@ -15,6 +15,7 @@ export const WORKER_GRACE_SECONDS = 30;
 
 export function workerPod(rec: RoomRecording, stream: StreamInfo, attempt: number, settings: OperatorSettings): V1Pod {
   const tmp = tmpVolume();
+  const metrics = metricsEndpoint();
   const args = ["worker", ...scopeArgs(rec, settings), ...roomArgs(rec), "--stream-key", stream.key, "--stream-id", stream.streamId];
   if (stream.label !== undefined) args.push("--label", stream.label);
   args.push(...outputArgs(rec), ...iceArgs(rec));
@@ -23,7 +24,8 @@ export function workerPod(rec: RoomRecording, stream: StreamInfo, attempt: numbe
     image: image(rec, settings),
     command: ["room-recorder"],
     args,
-    env: [...busEnv(settings), ...passwordEnv(rec), ...iceCredentialEnv(rec)],
+    env: [...busEnv(settings), ...passwordEnv(rec), ...iceCredentialEnv(rec), metrics.env],
+    ports: [metrics.port],
     securityContext: containerSecurityContext,
     ...(rec.spec.workerResources ? { resources: resources(rec.spec.workerResources) } : {}),
     volumeMounts: [tmp.mount, { name: "recordings", mountPath: RECORDINGS_MOUNT }],
