@@ -85,7 +85,10 @@ async function round(streams: number, seconds: number): Promise<RoundResult> {
   const recorder = startRecorderProcess({ server: relay.url, room: ROOM, outDir: out, args: values["record-args"]!.split(" ").filter(Boolean), env: { LOG_LEVEL: values["log-level"]!, ...profileEnv() } });
   const pubs = spawnRole(["--role", "publishers", "--server", relay.url, "--streams", String(streams), "--floor-port", String(floorPort)]);
   try {
-    await waitFor(() => listSegments(out).filter((s) => s.sidecar).length >= streams, 60_000 + streams * 2000, `${streams} segments on disk`);
+    const onDisk = () => listSegments(out).filter((s) => s.sidecar).length;
+    await waitFor(() => onDisk() >= streams, 60_000 + streams * 2000, `${streams} segments on disk`).catch((err: Error) => {
+      throw new Error(`${err.message} (${onDisk()} on disk, ${recorder.workerPids().length} workers running)`);
+    });
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     const workers = recorder.workerPids();
     const pids = [recorder.pid, floor.proc.pid!, ...workers];
@@ -145,8 +148,10 @@ async function bench(): Promise<void> {
   const results: RoundResult[] = [];
   for (const n of rounds) {
     process.stderr.write(`bench: ${n} stream(s), ${seconds} s window…\n`);
-    results.push(await round(n, seconds));
-    process.stderr.write(`${formatTable(results.slice(-1))}\n`);
+    // A round that cannot be measured is reported as such; the other rounds still count.
+    const result = await round(n, seconds).catch((err: Error): RoundResult => ({ streams: n, failed: err.message }));
+    results.push(result);
+    process.stderr.write(`${formatTable([result])}\n`);
   }
   process.stdout.write(`${formatTable(results)}\n`);
 }

@@ -2,7 +2,9 @@
 import { execFileSync } from "node:child_process";
 import { max, median } from "./procStats.ts";
 
-export interface RoundResult {
+export type RoundResult = MeasuredRound | { readonly streams: number; readonly failed: string };
+
+export interface MeasuredRound {
   readonly streams: number;
   readonly wallSec: number;
   /** Load average at the start → end of the window (the box is shared). */
@@ -43,6 +45,7 @@ export function formatTable(rounds: readonly RoundResult[]): string {
     "1st packet → keyframe on disk ms med (max)", "announced → keyframe on disk ms med (max)", "frames written / sent", "load avg",
   ];
   const rows = rounds.map((r) => {
+    if ("failed" in r) return [String(r.streams), `not measured: ${r.failed}`, ...head.slice(2).map(() => "")];
     const worker = median(r.workerCpu);
     const share = r.mainCpu / r.streams;
     const floor = r.floorCpu / r.streams;
