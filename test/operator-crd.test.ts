@@ -48,11 +48,19 @@ test("crd - rejects what the schema and CEL rules forbid, saying what to fix", {
     ["escape", { room: "r", output: { pathTemplate: "../../etc" } }, /must be relative and must not contain '\.\.'/],
     ["pw-both", { room: "r", passwordSecretRef: { name: "s" }, noPassword: true }, /either passwordSecretRef or noPassword/],
     ["bad-ice", { room: "r", ice: { servers: [{ urls: ["http://x"] }] } }, /ICE server URLs start with stun:/],
+    ["nats-type", { room: "r", nats: { credentialsSecretRef: { name: "s", type: "Password" } } }, /spec\.nats\.credentialsSecretRef\.type: Unsupported value: "Password": supported values: "UserPassword", "Token", "Creds"/],
+    ["nats-noname", { room: "r", nats: { credentialsSecretRef: { type: "Token" } } }, /spec\.nats\.credentialsSecretRef\.name: Required value/],
   ];
   for (const [name, spec, message] of cases) {
     await assert.rejects(cp.kubectl(["apply", "-f", "-"], rrec(name, spec)), message, name);
   }
   await applyFails(JSON.stringify({ apiVersion: "room-recorder.dev/v1alpha1", kind: "RoomRecording", metadata: { name: "nospec" } }));
+});
+
+test("crd - per-recording NATS credentials: the type defaults to UserPassword", { skip }, async () => {
+  await cp.kubectl(["apply", "-f", "-"], rrec("own-nats", { room: "r", nats: { credentialsSecretRef: { name: "own-nats" } } }));
+  assert.equal(await cp.kubectl(["get", "rrec", "own-nats", "-o", "jsonpath={.spec.nats.credentialsSecretRef.type}"]), "UserPassword");
+  assert.match(await cp.kubectl(["explain", "rrec.spec.nats.credentialsSecretRef"]), /rr\.<namespace>\.<name>\.>/);
 });
 
 test("crd - kubectl explain teaches the fields", { skip }, async () => {

@@ -15,6 +15,16 @@ export interface SecretKeyRef {
   readonly key?: string;
 }
 
+/** How the Secret of spec.nats.credentialsSecretRef is read (keys per type: docs/operator.md). */
+export const NatsCredentialsType = { userPassword: "UserPassword", token: "Token", creds: "Creds" } as const;
+export type NatsCredentialsType = (typeof NatsCredentialsType)[keyof typeof NatsCredentialsType];
+
+export interface NatsCredentialsRef {
+  readonly name: string;
+  /** Defaulted to UserPassword by the API server. */
+  readonly type?: NatsCredentialsType;
+}
+
 export interface RoomRecordingSpec {
   readonly room: string;
   readonly passwordSecretRef?: SecretKeyRef;
@@ -26,6 +36,7 @@ export interface RoomRecordingSpec {
     readonly relayOnly?: boolean;
     readonly servers?: readonly { readonly urls: readonly string[]; readonly credentialsSecretRef?: { readonly name: string } }[];
   };
+  readonly nats?: { readonly credentialsSecretRef?: NatsCredentialsRef };
   readonly output?: { readonly segmentSeconds?: number; readonly maxDurationSeconds?: number; readonly pathTemplate?: string };
   readonly storage?: { readonly persistentVolumeClaim?: { readonly claimName: string }; readonly volume?: Omit<V1Volume, "name"> };
   readonly workerResources?: { readonly requests?: Record<string, string | number>; readonly limits?: Record<string, string | number> };

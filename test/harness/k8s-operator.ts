@@ -19,12 +19,21 @@ export interface OperatorProcess {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export async function startOperator(o: { kubeconfigPath: string; natsUrl: string; identity: string; image?: string }): Promise<OperatorProcess> {
+export async function startOperator(o: {
+  kubeconfigPath: string;
+  natsUrl: string;
+  identity: string;
+  image?: string;
+  /** Node flags before the script, e.g. `--heapsnapshot-signal=SIGUSR2` (bench/operator.ts). */
+  nodeOptions?: readonly string[];
+  /** Extra environment, e.g. NATS_USER / NATS_PASSWORD (secrets stay out of argv). */
+  env?: Readonly<Record<string, string>>;
+}): Promise<OperatorProcess> {
   const child = spawn(
     `${ROOT}/node_modules/.bin/node`,
-    ["bin/room-recorder.js", "operator", "--kubeconfig", o.kubeconfigPath, "--nats", o.natsUrl, "--image", o.image ?? "room-recorder:test",
+    [...(o.nodeOptions ?? []), "bin/room-recorder.js", "operator", "--kubeconfig", o.kubeconfigPath, "--nats", o.natsUrl, "--image", o.image ?? "room-recorder:test",
       "--metrics-addr", "127.0.0.1:0", "--lease-namespace", "default", "--identity", o.identity],
-    { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LOG_LEVEL: "info" } },
+    { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LOG_LEVEL: "info", ...o.env } },
   );
   let text = "";
   let metrics: string | undefined;

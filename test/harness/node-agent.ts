@@ -2,8 +2,9 @@
  * A test-only "kubelet" without a container runtime (issue 6): it watches the pods the operator
  * creates, runs each pod's one container command as a local process (`room-recorder …` → this
  * checkout's bin/room-recorder.js), resolves env including Secret references, maps volume mounts
- * to temp directories (mount paths in args are rewritten to those directories, since a process
- * cannot be given a mount namespace here), and writes pod status back through the API:
+ * to temp directories (mount paths in args and env values are rewritten to those directories,
+ * since a process cannot be given a mount namespace here; Secret volumes get the Secret's keys
+ * as files), and writes pod status back through the API:
  * Running, then Succeeded/Failed with the exit code. Deleting a pod sends SIGTERM, waits up to its
  * grace period, then removes the pod object, as a kubelet does. restartPolicy Always restarts.
  * All pods share this host's network, so they cannot all bind the metrics port they declare
@@ -11,10 +12,10 @@
  * operator's pod specs hand the port to `room-recorder`), and `portOf` tells tests which.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, openSync } from "node:fs";
+import { chmodSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { freePort } from "./freePort.ts";
-import { CoreV1Api, PatchStrategy, makeInformer, setHeaderOptions, type KubeConfig, type V1Pod, type V1PodStatus } from "@kubernetes/client-node";
+import { CoreV1Api, PatchStrategy, makeInformer, setHeaderOptions, type KubeConfig, type V1KeyToPath, type V1Pod, type V1PodStatus } from "@kubernetes/client-node";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const NODE = join(ROOT, "node_modules/.bin/node");
@@ -87,8 +88,26 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     return out;
   };
 
+  /** A Secret volume's keys (or its `items`) as files, the way a kubelet projects them. */
+  const projectSecrets = async (pod: V1Pod): Promise<void> => {
+    for (const vol of pod.spec?.volumes ?? []) {
+      if (!vol.secret) continue;
+      const secret = await core.readNamespacedSecret({ name: vol.secret.secretName!, namespace: pod.metadata!.namespace! });
+      const dir = volumeDir(pod, vol.name);
+      const items: V1KeyToPath[] = vol.secret.items ?? Object.keys(secret.data ?? {}).map((key) => ({ key, path: key }));
+      for (const item of items) {
+        const data = secret.data?.[item.key];
+        if (data === undefined) throw new Error(`secret ${vol.secret.secretName} has no key ${item.key}`);
+        const file = join(dir, item.path);
+        writeFileSync(file, Buffer.from(data, "base64"));
+        chmodSync(file, item.mode ?? vol.secret.defaultMode ?? 0o644);
+      }
+    }
+  };
+
   const start = async (pod: V1Pod): Promise<void> => {
     const c = pod.spec!.containers[0]!;
+    await projectSecrets(pod);
     const mounts = (c.volumeMounts ?? []).map((m) => [m.mountPath, volumeDir(pod, m.name)] as const).sort((a, b) => b[0].length - a[0].length);
     const rewrite = (arg: string) => {
       for (const [path, dir] of mounts) if (arg === path || arg.startsWith(`${path}/`)) return dir + arg.slice(path.length);
@@ -101,6 +120,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     const log = openSync(join(logDir, `${pod.metadata!.namespace}_${pod.metadata!.name}.log`), "a");
     const ports = new Map<string, number>();
     const processEnv = await env(pod);
+    for (const e of c.env ?? []) if (processEnv[e.name] !== undefined) processEnv[e.name] = rewrite(processEnv[e.name]!);
     if (c.ports?.some((p) => p.name === "metrics")) {
       const port = await freePort();
       ports.set("metrics", port);

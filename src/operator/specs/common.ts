@@ -1,7 +1,7 @@
 /**
  * Parts every pod the operator builds shares: owner reference, hardened security context
  * (design.md "Cluster objects": non-root, read-only root, no capabilities, seccomp RuntimeDefault),
- * environment for the bus and the room password, and the spec hash that lets apply skip no-ops.
+ * the metrics endpoint, the room password, and the spec hash that lets apply skip no-ops.
  */
 import { createHash } from "node:crypto";
 import type { V1Container, V1ContainerPort, V1EnvVar, V1OwnerReference, V1PodSecurityContext, V1SecurityContext, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
@@ -56,13 +56,6 @@ export function metricsEndpoint(): { port: V1ContainerPort; env: V1EnvVar } {
   };
 }
 
-/** NATS URL and credentials; the token comes from a Secret so it never sits in the pod spec. */
-export function busEnv(settings: OperatorSettings): V1EnvVar[] {
-  const env: V1EnvVar[] = [{ name: "NATS_URL", value: settings.natsUrl }];
-  if (settings.natsSecret) env.push({ name: "NATS_TOKEN", valueFrom: { secretKeyRef: { name: settings.natsSecret, key: "token" } } });
-  return env;
-}
-
 /** ROOM_PASSWORD from the referenced Secret (spec: never inline); absent = VDO.Ninja's default. */
 export function passwordEnv(rec: RoomRecording): V1EnvVar[] {
   const ref = rec.spec.passwordSecretRef;
@@ -83,7 +76,10 @@ export function specHash(obj: unknown): string {
   return createHash("sha256").update(stableJson(obj)).digest("hex").slice(0, 16);
 }
 
-/** Stamp the hash of the container spec on the pod's annotations. */
-export function withSpecHash(annotations: Record<string, string>, containers: V1Container[]): Record<string, string> {
-  return { ...annotations, [ANNOTATION_SPEC_HASH]: specHash(containers) };
+/**
+ * Stamp the hash of the containers and volumes on the pod's annotations: a volume can change on
+ * its own (e.g. another Secret behind the same mount), and the pod must then be replaced too.
+ */
+export function withSpecHash(annotations: Record<string, string>, containers: V1Container[], volumes: V1Volume[]): Record<string, string> {
+  return { ...annotations, [ANNOTATION_SPEC_HASH]: specHash({ containers, volumes }) };
 }

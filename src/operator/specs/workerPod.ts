@@ -7,8 +7,9 @@ import type { V1Container, V1EnvVar, V1Pod, V1Volume } from "@kubernetes/client-
 import type { StreamInfo } from "../../bus/messages.ts";
 import type { OperatorSettings, RoomRecording } from "../types.ts";
 import { ANNOTATION_PUBLISHER, ANNOTATION_STREAM_ID, ANNOTATION_STREAM_KEY, Component, LABEL_ATTEMPT, LABEL_STREAM, baseLabels, names, streamLabel } from "../names.ts";
-import { RECORDINGS_MOUNT, busEnv, metricsEndpoint, containerSecurityContext, image, ownerReference, passwordEnv, podSecurityContext, tmpVolume, withSpecHash } from "./common.ts";
+import { RECORDINGS_MOUNT, metricsEndpoint, containerSecurityContext, image, ownerReference, passwordEnv, podSecurityContext, tmpVolume, withSpecHash } from "./common.ts";
 import { iceArgs, outputArgs, roomArgs, scopeArgs } from "./args.ts";
+import { natsAccess } from "./natsAccess.ts";
 
 /** Time a worker gets after SIGTERM to write duration and cues (design.md, Recording). */
 export const WORKER_GRACE_SECONDS = 30;
@@ -16,6 +17,8 @@ export const WORKER_GRACE_SECONDS = 30;
 export function workerPod(rec: RoomRecording, stream: StreamInfo, attempt: number, settings: OperatorSettings): V1Pod {
   const tmp = tmpVolume();
   const metrics = metricsEndpoint();
+  const nats = natsAccess(rec, settings);
+  const volumes = [tmp.volume, recordingsVolume(rec), ...nats.volumes];
   const args = ["worker", ...scopeArgs(rec, settings), ...roomArgs(rec), "--stream-key", stream.key, "--stream-id", stream.streamId];
   if (stream.label !== undefined) args.push("--label", stream.label);
   args.push(...outputArgs(rec), ...iceArgs(rec));
@@ -24,11 +27,11 @@ export function workerPod(rec: RoomRecording, stream: StreamInfo, attempt: numbe
     image: image(rec, settings),
     command: ["room-recorder"],
     args,
-    env: [...busEnv(settings), ...passwordEnv(rec), ...iceCredentialEnv(rec), metrics.env],
+    env: [...nats.env, ...passwordEnv(rec), ...iceCredentialEnv(rec), metrics.env],
     ports: [metrics.port],
     securityContext: containerSecurityContext,
     ...(rec.spec.workerResources ? { resources: resources(rec.spec.workerResources) } : {}),
-    volumeMounts: [tmp.mount, { name: "recordings", mountPath: RECORDINGS_MOUNT }],
+    volumeMounts: [tmp.mount, { name: "recordings", mountPath: RECORDINGS_MOUNT }, ...nats.mounts],
   };
   return {
     apiVersion: "v1",
@@ -40,6 +43,7 @@ export function workerPod(rec: RoomRecording, stream: StreamInfo, attempt: numbe
       annotations: withSpecHash(
         { [ANNOTATION_STREAM_KEY]: stream.key, [ANNOTATION_STREAM_ID]: stream.streamId, [ANNOTATION_PUBLISHER]: stream.uuid },
         [container],
+        volumes,
       ),
       ownerReferences: [ownerReference(rec)],
     },
@@ -52,7 +56,7 @@ export function workerPod(rec: RoomRecording, stream: StreamInfo, attempt: numbe
       terminationGracePeriodSeconds: WORKER_GRACE_SECONDS,
       securityContext: podSecurityContext,
       containers: [container],
-      volumes: [tmp.volume, recordingsVolume(rec)],
+      volumes,
     },
   };
 }
