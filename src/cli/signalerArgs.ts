@@ -2,13 +2,13 @@
  * Flags and environment of `room-recorder signaler` → frozen config (pure but for reading a
  * password file). Flags mirror src/operator/specs/args.ts; secrets come from the environment.
  */
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings, type NatsSettings } from "../bus/natsOptions.ts";
 import type { SubjectScope } from "../bus/subjects.ts";
-import { DEFAULT_PASSWORD, DEFAULT_SALT, DEFAULT_SERVER, type Dialect, type RoomSettings } from "../config/types.ts";
+import { DEFAULT_SALT, DEFAULT_SERVER, type Dialect, type RoomSettings } from "../config/types.ts";
 import { parseMetricsPort } from "../observability/metricsPort.ts";
 import { UsageError } from "./command.ts";
+import { roomPassword } from "./roomPassword.ts";
 
 export interface SignalerCommandConfig {
   readonly scope: SubjectScope;
@@ -86,23 +86,5 @@ export function parseSignalerArgs(argv: readonly string[], env: Env): SignalerCo
     ...(logLevel !== undefined ? { logLevel } : {}),
     ...(metricsPort !== undefined ? { metricsPort } : {}),
   });
-}
-
-function roomPassword(none: boolean, file: string | undefined, env: Env): string | false {
-  const fromEnv = env.RR_PASSWORD ?? env.ROOM_PASSWORD;
-  if ([none, file !== undefined, fromEnv !== undefined].filter(Boolean).length > 1) {
-    throw new UsageError("'no-password','password-file','RR_PASSWORD/ROOM_PASSWORD' are mutually exclusive");
-  }
-  if (none) return false;
-  let value = fromEnv;
-  if (file !== undefined) {
-    try {
-      value = readFileSync(file, "utf8").trim();
-    } catch (err) {
-      throw new UsageError(`--password-file: cannot read ${file}: ${(err as Error).message}`);
-    }
-  }
-  if (value === undefined || value === "") return DEFAULT_PASSWORD;
-  return ["false", "0", "off"].includes(value.toLowerCase()) ? false : value;
 }
 

@@ -4,13 +4,13 @@
  * src/operator/specs/args.ts). Secrets never come from argv: the room password is env or a file,
  * TURN credentials are env (ICE_<i>_USERNAME / ICE_<i>_CREDENTIAL) or inline in --turn.
  */
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings, type NatsSettings } from "../bus/natsOptions.ts";
 import { isSubjectToken, subjectToken, streamKey } from "../bus/subjects.ts";
 import { UsageError } from "../cli/command.ts";
+import { roomPassword } from "../cli/roomPassword.ts";
 import { IceConfigError, parseIceServerUrl } from "../config/iceUrl.ts";
-import { DEFAULT_PASSWORD, DEFAULT_SALT, type IceServerConfig, type WorkerConfig } from "../config/types.ts";
+import { DEFAULT_SALT, type IceServerConfig, type WorkerConfig } from "../config/types.ts";
 import type { VideoCodec } from "../media/types.ts";
 import { parseMetricsPort } from "../observability/metricsPort.ts";
 
@@ -137,24 +137,6 @@ function iceServers(stun: readonly string[], turn: readonly string[], servers: r
     if (err instanceof IceConfigError) throw new UsageError(err.message);
     throw err;
   }
-}
-
-function roomPassword(none: boolean, file: string | undefined, env: Env): string | false {
-  const fromEnv = env.RR_PASSWORD ?? env.ROOM_PASSWORD;
-  if ([none, file !== undefined, fromEnv !== undefined].filter(Boolean).length > 1) {
-    throw new UsageError("'no-password','password-file','RR_PASSWORD/ROOM_PASSWORD' are mutually exclusive");
-  }
-  if (none) return false;
-  let value = fromEnv;
-  if (file !== undefined) {
-    try {
-      value = readFileSync(file, "utf8").trim();
-    } catch (err) {
-      throw new UsageError(`--password-file: cannot read ${file}: ${(err as Error).message}`);
-    }
-  }
-  if (value === undefined || value === "") return DEFAULT_PASSWORD;
-  return ["false", "0", "off"].includes(value.toLowerCase()) ? false : value;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
