@@ -1,7 +1,8 @@
 /**
- * `node bench/profileSummary.ts FILE.cpuprofile [TOP]`: self time of a V8 CPU profile (what
+ * `node bench/profileSummary.ts FILE.cpuprofile [TOP] [SKIP_SECONDS]`: self time of a V8 CPU profile (what
  * `--cpu-prof` writes, e.g. from `npm run bench -- --quick --cpu-prof DIR`), by function and by
- * package, so a change can be aimed at what costs and the profile quoted in docs/performance.md.
+ * package, leaving out the first SKIP_SECONDS (start-up: module loading, type stripping, JIT),
+ * so a change can be aimed at what costs and the profile quoted in docs/performance.md.
  */
 import { readFileSync } from "node:fs";
 
@@ -15,16 +16,22 @@ interface Profile {
   readonly timeDeltas: readonly number[];
 }
 
-const [file, topText] = process.argv.slice(2);
+const [file, topText, skipText] = process.argv.slice(2);
 if (!file) {
-  process.stderr.write("usage: node bench/profileSummary.ts FILE.cpuprofile [TOP]\n");
+  process.stderr.write("usage: node bench/profileSummary.ts FILE.cpuprofile [TOP] [SKIP_SECONDS]\n");
   process.exit(2);
 }
 const top = Number(topText ?? 25);
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+const skipUs = Number(skipText ?? 0) * 1e6;
+let atUs = 0;
+profile.samples.forEach((id, i) => {
+  const delta = profile.timeDeltas[i] ?? 0;
+  atUs += delta;
+  if (atUs >= skipUs) selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+});
 
 const pkgOf = (url: string): string => {
   if (url === "") return "(vm)";
