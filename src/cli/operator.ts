@@ -5,13 +5,13 @@
  */
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
-import { KubeConfig } from "@kubernetes/client-node";
 import type { Command } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings } from "../bus/natsOptions.ts";
 import { connectBus } from "../bus/connect.ts";
 import { createRootLogger } from "../observability/logger.ts";
 import { Controller } from "../operator/Controller.ts";
+import { SharedConnectionsKubeConfig } from "../operator/kubeConfig.ts";
 import { LeaderElector } from "../operator/LeaderElector.ts";
 import { OperatorMetrics } from "../operator/metrics.ts";
 import { startHttpServer } from "../operator/httpServer.ts";
@@ -66,7 +66,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const podNatsSecret = values["pod-nats-secret"] ?? env.RR_POD_NATS_SECRET;
 
   const log = createRootLogger(values["log-level"] ? { level: values["log-level"] } : {}).child({ component: "operator", identity });
-  const kubeConfig = new KubeConfig();
+  const kubeConfig = new SharedConnectionsKubeConfig(log);
   if (values.kubeconfig) kubeConfig.loadFromFile(values.kubeconfig);
   else kubeConfig.loadFromDefault();
 
