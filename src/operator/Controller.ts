@@ -17,6 +17,7 @@ import type { Bus } from "../bus/Bus.ts";
 import { podComponent } from "./podState.ts";
 import { stableJson } from "./stableJson.ts";
 import { isConflict } from "./errors.ts";
+import { trimCachedObject, trimCachedPod } from "./cacheTrim.ts";
 
 /** Level-triggered safety net: informers can miss events (notes §3, silent watch death). */
 export const RESYNC_MS = 30_000;
@@ -120,6 +121,11 @@ export class Controller {
   }
 
   #wire(): void {
+    // First handlers: trim what the caches keep before anything else sees the object (cacheTrim.ts).
+    this.#recordings.on("add", trimCachedObject);
+    this.#recordings.on("update", trimCachedObject);
+    this.#pods.on("add", trimCachedPod);
+    this.#pods.on("update", trimCachedPod);
     const onRec = (rec: RoomRecording) => {
       const key = keyOf(rec.metadata.namespace, rec.metadata.name);
       this.#roster.track(key, { scope: rec.metadata.namespace, recording: rec.metadata.name });
