@@ -107,6 +107,7 @@ test("helm - defaults: two leader-elected replicas, hardened pod, exactly the op
   assert.ok(c.args!.includes("--lease-name=room-recorder-operator") && c.args!.includes("--lease-namespace=recorder"));
   assert.ok(!c.args!.some((a) => a.startsWith("--namespace")), "watches all namespaces");
   assert.deepEqual(c.ports, [{ name: "metrics", containerPort: 8080, protocol: "TCP" }]);
+  assert.match(c.env!.find((e) => e.name === "NODE_OPTIONS")?.value ?? "", /--max-semi-space-size=2/, "V8 sized for the operator");
   assert.equal(dep.spec!.template.spec!.serviceAccountName, "rr-operator");
 
   assert.deepEqual(rights(one<V1ClusterRole>(objs, "ClusterRole", "rr-operator").rules!), OPERATOR_RIGHTS);
