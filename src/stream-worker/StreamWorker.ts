@@ -29,6 +29,13 @@ export interface StreamWorkerDeps {
 type Via = "bus" | "dc";
 
 /**
+ * A lost connection ends the worker only if no new offer from the publisher replaced it within
+ * this window: a publisher that rebuilds its connection (new session, spec §2.6) closes the old
+ * one first, and its old data channel may close here before the new offer has crossed the bus.
+ */
+const REBUILD_GRACE_MS = 3000;
+
+/**
  * One stream's worker (design "Data flow"): subscribes to its `to-worker` subject, says
  * `ready`, answers the publisher's offers with a werift peer connection (PeerSession), records
  * through the recorder, reports heartbeats, and ends once with a reason. It never touches the
@@ -247,7 +254,7 @@ export class StreamWorker {
       await recorder.close();
       return false;
     }
-    this.#session = new PeerSession({
+    const session: PeerSession = new PeerSession({
       id,
       config: this.#config,
       key: this.#key,
@@ -263,10 +270,13 @@ export class StreamWorker {
       },
       onLost: (why) => {
         log.info({ why }, "publisher lost");
-        void this.#end(EndReason.peerLost, why);
+        setTimeout(() => {
+          if (this.#session === session) void this.#end(EndReason.peerLost, why);
+        }, REBUILD_GRACE_MS);
       },
       onRecorderEvent: (e) => this.#onRecorderEvent(e),
     });
+    this.#session = session;
     return true;
   }
 
