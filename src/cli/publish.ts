@@ -28,6 +28,9 @@ Flags:
                       settings, renegotiated on the data channel (the browser)
                       (default media)
   --label L           label sent to viewers in {"info":{"label":L}}
+  --screen            also share a screen (the same pattern as a second video track on the
+                      same connection) with viewers whose settings allow screen video;
+                      the first offer of --offer media never has it (spec §4.7)
   --dialect D         official | fanout (default official)
   --duration S        hang up after S seconds (default: run until SIGINT/SIGTERM)
   --misbehave         first send malformed, oversized and wrongly typed messages on
@@ -50,7 +53,7 @@ async function run(argv: readonly string[]): Promise<number> {
       server: { type: "string" }, room: { type: "string" }, stream: { type: "string" },
       password: { type: "string" }, salt: { type: "string" }, codec: { type: "string" },
       offer: { type: "string" }, label: { type: "string" }, dialect: { type: "string" },
-      duration: { type: "string" }, misbehave: { type: "boolean" },
+      duration: { type: "string" }, misbehave: { type: "boolean" }, screen: { type: "boolean" },
     },
     strict: true,
   });
@@ -74,6 +77,7 @@ async function run(argv: readonly string[]): Promise<number> {
     offer: oneOf(values.offer, ["media", "datachannel"], "offer", "media"),
     dialect: oneOf(values.dialect, ["official", "fanout"], "dialect", "official"),
     misbehave: values.misbehave ?? false,
+    screen: values.screen ?? false,
     log: createRootLogger(),
     onEvent: print,
   });

@@ -41,6 +41,8 @@ export interface PublisherOptions {
   /** @default "media" */
   readonly offer?: OfferMode;
   readonly label?: string;
+  /** Share a screen (a second video track) with viewers whose settings allow it (spec §4.7). */
+  readonly screen?: boolean;
   /** Send malformed data-channel messages first (src/publisher/hostile.ts). */
   readonly misbehave?: boolean;
   /** @default "official" */
@@ -249,6 +251,7 @@ class Publisher implements PublisherHandle {
       offer: this.#o.offer ?? "media", codec: this.#o.codec ?? "vp8", media: this.#media, log: this.#log,
       ...(this.#o.label !== undefined ? { label: this.#o.label } : {}),
       misbehave: this.#o.misbehave ?? false,
+      screen: this.#o.screen ?? false,
       sendSocket: (m) => this.#send(m),
       onMediaStarted: (p, startedAt) => this.#o.onEvent?.({ type: "viewer-media", viewer: p.viewerUuid, startedAt }),
       onClosed: (p, reason) => {

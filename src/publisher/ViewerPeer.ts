@@ -5,6 +5,9 @@
  * - `datachannel` mode: the first offer carries only `sendChannel`; tracks are added when the
  *   viewer's settings object arrives on it and the renegotiation offer goes over the DC with the
  *   unhashed stream id (the browser's habit, spec §2.5 steps 5–9, Appendix C).
+ * - `screen`: a screen share like the browser's (spec §4.7): when the viewer's settings allow
+ *   screen video, a second video track (the same clip) joins the SAME connection and every
+ *   offer lists its sender index in `screen`.
  * Payloads are encrypted when a key is set; ICE goes in `type:"local"` bundles; the session is
  * checked on everything that comes back; pings are answered; `bye` ends it.
  *
@@ -36,6 +39,8 @@ export interface ViewerPeerOptions {
   readonly offer: OfferMode;
   readonly codec: PublishCodec;
   readonly label?: string;
+  /** Share a screen: add it for viewers whose settings say `allowscreenvideo` (spec §4.2, §4.7). */
+  readonly screen?: boolean;
   /** Send hostile.ts's malformed messages on DC open (robustness tests). */
   readonly misbehave?: boolean;
   readonly media: MediaLoop;
@@ -72,7 +77,9 @@ export class ViewerPeer {
   readonly #pc: RTCPeerConnection;
   readonly #dc: RTCDataChannel;
   readonly #log: Logger;
-  #tracks: { audio?: MediaStreamTrack; video?: MediaStreamTrack } = {};
+  #tracks: { audio?: MediaStreamTrack; video?: MediaStreamTrack; screen?: MediaStreamTrack } = {};
+  /** Sender index of the screen track, listed in each offer's `screen` array (spec §4.7). */
+  #screenSenderIndex: number | undefined;
   /** Set once an answer covering the tracks is applied: werift drops RTP before that. */
   #tracksNegotiated = false;
   #mediaStartedAt: number | undefined;
@@ -106,7 +113,7 @@ export class ViewerPeer {
     });
     this.#dc.onMessage.subscribe((data) => this.#onDataChannelMessage(data));
     this.#unsubscribeMedia = o.media.subscribe((frame) => this.#forward(frame));
-    if (o.offer === "media") this.#addTracks(true, true);
+    if (o.offer === "media") this.#addTracks({ audio: true, video: true, screen: false });
     this.#enqueue(() => this.#sendOffer());
   }
 
@@ -162,16 +169,16 @@ export class ViewerPeer {
     });
   }
 
-  #addTracks(audio: boolean, video: boolean): boolean {
+  /** Adds the wanted tracks not yet added, camera before screen as the browser orders its senders. */
+  #addTracks(want: { audio: boolean; video: boolean; screen: boolean }): boolean {
     let added = false;
-    if (video && !this.#tracks.video) {
-      this.#tracks.video = new MediaStreamTrack({ kind: "video" });
-      this.#pc.addTransceiver(this.#tracks.video, { direction: "sendonly" });
-      added = true;
-    }
-    if (audio && !this.#tracks.audio) {
-      this.#tracks.audio = new MediaStreamTrack({ kind: "audio" });
-      this.#pc.addTransceiver(this.#tracks.audio, { direction: "sendonly" });
+    for (const name of ["video", "audio", "screen"] as const) {
+      if (!want[name] || this.#tracks[name]) continue;
+      const track = new MediaStreamTrack({ kind: name === "audio" ? "audio" : "video" });
+      this.#pc.addTransceiver(track, { direction: "sendonly" });
+      this.#tracks[name] = track;
+      // werift keeps media transceivers (not the data channel) in sender order.
+      if (name === "screen") this.#screenSenderIndex = this.#pc.getTransceivers().length - 1;
       added = true;
     }
     return added;
@@ -184,11 +191,15 @@ export class ViewerPeer {
     const description = { sdp, type };
     const overDc = this.#dcUsable;
     // The browser hashes stream ids only on the socket (spec §2.5 note after step 11).
-    const msg = sdpMessage({
-      session: this.#o.session, description, key: this.#o.key,
-      streamID: overDc ? this.#o.streamId : this.#o.wireStreamId,
-      uuid: this.#o.viewerUuid,
-    });
+    const msg = {
+      ...sdpMessage({
+        session: this.#o.session, description, key: this.#o.key,
+        streamID: overDc ? this.#o.streamId : this.#o.wireStreamId,
+        uuid: this.#o.viewerUuid,
+      }),
+      // Beside the (sealed) description, in the clear, as the browser sends it (spec §2.5, §4.7).
+      ...(this.#screenSenderIndex !== undefined ? { screen: [this.#screenSenderIndex] } : {}),
+    };
     this.#log.debug({ via: overDc ? "dc" : "socket", tracks: Object.keys(this.#tracks) }, "offer sent");
     this.#send(msg, overDc);
   }
@@ -264,7 +275,7 @@ export class ViewerPeer {
         }
         await this.#pc.setRemoteDescription(msg.description);
         await this.#addCandidates(this.#earlyIce.splice(0), "early");
-        this.#tracksNegotiated = this.#tracks.audio !== undefined || this.#tracks.video !== undefined;
+        this.#tracksNegotiated = Object.keys(this.#tracks).length > 0;
         this.#log.debug({ via, tracksNegotiated: this.#tracksNegotiated }, "answer applied");
         return;
       case "candidates":
@@ -272,8 +283,9 @@ export class ViewerPeer {
         else this.#earlyIce.push(...msg.candidates.slice(0, MAX_EARLY_ICE - this.#earlyIce.length));
         return;
       case "settings":
-        // The viewer's media request (spec §4.2): add what it asks for and renegotiate.
-        if (this.#addTracks(msg.audio, msg.video)) await this.#sendOffer();
+        // The viewer's media request (spec §4.2): add what it asks for and renegotiate; the screen
+        // only if we share one and the viewer allows screen video (spec §4.7).
+        if (this.#addTracks({ audio: msg.audio, video: msg.video, screen: (this.#o.screen ?? false) && msg.screenVideo })) await this.#sendOffer();
         return;
       case "ping":
         this.#send(pongMessage(msg.value), via === "dc");
@@ -299,6 +311,8 @@ export class ViewerPeer {
 
   #forward(frame: MediaFrameEvent): void {
     const track = frame.kind === "video" ? this.#tracks.video : this.#tracks.audio;
+    // The shared screen shows the camera's clip: same frames, its own track (writeRtp clones).
+    const screen = frame.kind === "video" ? this.#tracks.screen : undefined;
     if (!track || !this.#tracksNegotiated || this.#pc.connectionState !== "connected") return;
     if (this.#mediaStartedAt === undefined) {
       // Start on a keyframe (audio-only viewers start at once), like a fresh encoder would.
@@ -308,7 +322,10 @@ export class ViewerPeer {
       this.#log.info({ at: this.#mediaStartedAt }, "media started");
       this.#o.onMediaStarted(this, this.#mediaStartedAt);
     }
-    for (const packet of frame.packets) track.writeRtp(packet);
+    for (const packet of frame.packets) {
+      track.writeRtp(packet);
+      screen?.writeRtp(packet);
+    }
     this.#spans[frame.kind].add(frame.packets[0]!.header.timestamp, frame.clockRate, frame.frameTicks);
     this.#packetsSent += frame.packets.length;
     if (frame.kind === "video") this.#videoFramesSent++;

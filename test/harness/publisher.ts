@@ -24,6 +24,8 @@ export interface PublisherProcessOptions {
   readonly dialect?: "official" | "fanout";
   readonly durationSeconds?: number;
   readonly misbehave?: boolean;
+  /** `--screen`: share a screen with viewers that allow it. */
+  readonly screen?: boolean;
 }
 
 /** One JSON line of the publisher's stdout (see src/cli/publish.ts). */
@@ -65,6 +67,7 @@ function flags(o: PublisherProcessOptions): string[] {
   if (o.dialect) f.push("--dialect", o.dialect);
   if (o.durationSeconds !== undefined) f.push("--duration", String(o.durationSeconds));
   if (o.misbehave) f.push("--misbehave");
+  if (o.screen) f.push("--screen");
   return f;
 }
 
