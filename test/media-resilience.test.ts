@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { byArrival, makeClip, packetizeAudio, packetizeVideo } from "./fixtures/media-clips.ts";
-import { decodeErrors, durationSec, frameCount, probe } from "./fixtures/media-probe.ts";
+import { decodeErrors, durationSec, frameCount, packetTimes, probe } from "./fixtures/media-probe.ts";
 import { audio, segmentFiles, sidecarOf, startRecording, tempDir, video } from "./fixtures/media-record.ts";
 import type { RtpInput } from "../src/media/types.ts";
 
@@ -115,4 +115,24 @@ test("recorder - an unwritable directory reports disk-error without throwing, th
   assert.ok(file);
   assert.equal(decodeErrors(file), "");
   assert.equal(sidecarOf(file).finalized, true);
+});
+
+test("recorder - a stall before the last frame does not stretch the file's Duration", async () => {
+  // An encoder that drops frames under load, then sends one more before hanging up: the gap
+  // before the last frame is not media the file holds.
+  const clip = makeClip({ video: "vp8", audio: false, seconds: 3 });
+  const last = clip.video.at(-1);
+  assert.ok(last && last.time > 2.8);
+  const frames = [...clip.video.filter((f) => f.time < 1.9), last];
+  const dir = tempDir("stall");
+  const r = startRecording(dir, [video("vp8")]);
+  r.feed(byArrival({ v: packetizeVideo("vp8", frames) }));
+  await r.recorder.close();
+
+  const [file] = segmentFiles(dir);
+  assert.ok(file);
+  const lastPts = Math.max(...packetTimes(file, "video"));
+  assert.ok(lastPts >= 2.8, `the last frame is in the file (${lastPts} s)`);
+  const d = durationSec(probe(file));
+  assert.ok(d - lastPts <= 0.11, `Duration ${d} s, last frame at ${lastPts} s`);
 });

@@ -18,6 +18,13 @@ export const CLUSTER_MAX_MS = 1000;
 const CLUSTER_HARD_LIMIT_MS = 30_000;
 /** Rewrite the sidecar of an open segment this often (media time). */
 const SIDECAR_REFRESH_MS = 5000;
+/**
+ * How long the last frame of a track is taken to last when the Duration is computed: the interval
+ * before it, but no more than this. A frame lasts until the next one, which the last frame has
+ * not got; after a stall (an encoder dropping frames under load, a publisher hanging up) the
+ * interval before it can be a second, and the file would claim a second of media it lacks.
+ */
+const LAST_FRAME_MAX_MS = 100;
 const MUXING_APP = "room-recorder";
 
 export interface SegmentTrack {
@@ -124,7 +131,7 @@ export class Segment {
       if (f.keyframe) this.#keyframes++;
       if (f.width && f.height) this.#noteResolution(ts, f.width, f.height);
     } else this.#audioFrames++;
-    this.#durationMs = Math.max(this.#durationMs, ts + (this.#lastDelta.get(n) ?? 0));
+    this.#durationMs = Math.max(this.#durationMs, ts + Math.min(this.#lastDelta.get(n) ?? 0, LAST_FRAME_MAX_MS));
     // The first frame (the keyframe the segment opens on) goes to disk at once: a file with a
     // header but no cluster is unreadable (ffmpeg fails with "End of file"), and a kill in the
     // first second of a segment would otherwise leave exactly that.
