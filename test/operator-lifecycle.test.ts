@@ -134,6 +134,9 @@ test("operator - all three record: 3/3, Ready, kubectl wait works, files are wri
 
 test("operator - a publisher that leaves: its worker finalizes and is not restarted", { skip: skip || noWorker }, async () => {
   const carol = publishers.pop()!;
+  // "Recording" in the status means connected; the file opens at the first keyframe. Leave only
+  // once there is a file to finalize.
+  await waitFor(() => recordedFiles("carol").length > 0, 30_000, "carol's file on the volume before she leaves");
   await carol.stop();
   const name = (await workers("studio")).find((p) => p.metadata?.annotations?.["room-recorder.dev/stream-id"] === "carol")?.metadata?.name;
   await waitFor(async () => !(await workers("studio")).some((p) => p.metadata?.name === name && !["Succeeded"].includes(p.status?.phase ?? "")), 60_000, "carol's worker ended");
