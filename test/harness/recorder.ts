@@ -88,7 +88,10 @@ export function listSegments(outDir: string): RecordedSegment[] {
     if (!existsSync(dir)) return;
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
-      const st = statSync(path);
+      // The recorder is still writing: a sidecar's `.json.tmp` is renamed away between the
+      // directory listing and this stat.
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (st === undefined) continue;
       if (st.isDirectory()) walk(path);
       else if (SEGMENT.test(name)) {
         const sidecar = readSidecar(path.replace(SEGMENT, ".json"));
