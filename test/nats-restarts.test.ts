@@ -77,47 +77,44 @@ async function withRig(name: string, body: (rig: Rig) => Promise<void>): Promise
   }
 }
 
+/**
+ * One publisher records, `disrupt` runs mid-recording, then a second publisher joins: both
+ * workers end cleanly and neither stream's files have a hole.
+ */
+async function recordAcross(rig: Rig, room: string, disrupt: (signaler: ReturnType<Rig["signaler"]>) => Promise<void>): Promise<void> {
+  const w1 = rig.worker("early");
+  const signaler = rig.signaler();
+  await using early = await startPublisherProcess({ server: rig.relayUrl, room, streamId: "early" });
+  await early.mediaStarted(WAIT_MS);
+  await new Promise((r) => setTimeout(r, 2000));
+
+  await disrupt(signaler);
+  const w2 = rig.worker("late");
+  await using late = await startPublisherProcess({ server: rig.relayUrl, room, streamId: "late" });
+  await late.mediaStarted(WAIT_MS);
+  await new Promise((r) => setTimeout(r, 3000));
+
+  const [earlySpans, lateSpans] = await Promise.all([early.stop(), late.stop()]);
+  assert.deepEqual(await Promise.all([w1, w2].map((w) => waitFor(() => w.exit, WAIT_MS, `worker ${w.pid} to end`))), [0, 0]);
+  await checkNoHoles(rig.out, "early", early, earlySpans);
+  await checkNoHoles(rig.out, "late", late, lateSpans);
+}
+
 test("cluster over NATS - a signaler restart mid-recording leaves no hole, and a publisher joining after it is recorded", async () => {
-  await withRig("sigrestart", async (rig) => {
-    const w1 = rig.worker("early");
-    let signaler = rig.signaler();
-    await using early = await startPublisherProcess({ server: rig.relayUrl, room: "sigrestart", streamId: "early" });
-    await early.mediaStarted(WAIT_MS);
-    await new Promise((r) => setTimeout(r, 2000));
-
-    assert.equal(await signaler.kill(), "SIGKILL");
-    signaler = rig.signaler();
-    const w2 = rig.worker("late");
-    await using late = await startPublisherProcess({ server: rig.relayUrl, room: "sigrestart", streamId: "late" });
-    await late.mediaStarted(WAIT_MS);
-    await new Promise((r) => setTimeout(r, 3000));
-
-    const [earlySpans, lateSpans] = await Promise.all([early.stop(), late.stop()]);
-    assert.deepEqual(await Promise.all([w1, w2].map((w) => waitFor(() => w.exit, WAIT_MS, `worker ${w.pid} to end`))), [0, 0]);
-    await checkNoHoles(rig.out, "early", early, earlySpans);
-    await checkNoHoles(rig.out, "late", late, lateSpans);
-  });
+  await withRig("sigrestart", (rig) =>
+    recordAcross(rig, "sigrestart", async (signaler) => {
+      assert.equal(await signaler.kill(), "SIGKILL");
+      rig.signaler();
+    }),
+  );
 });
 
 test("cluster over NATS - a nats-server restart mid-recording leaves no hole, and the room is still followed after it", async () => {
-  await withRig("natsrestart", async (rig) => {
-    const w1 = rig.worker("early");
-    rig.signaler();
-    await using early = await startPublisherProcess({ server: rig.relayUrl, room: "natsrestart", streamId: "early" });
-    await early.mediaStarted(WAIT_MS);
-    await new Promise((r) => setTimeout(r, 2000));
-
-    await rig.nats.down();
-    await new Promise((r) => setTimeout(r, 1500));
-    await rig.nats.up();
-    const w2 = rig.worker("late");
-    await using late = await startPublisherProcess({ server: rig.relayUrl, room: "natsrestart", streamId: "late" });
-    await late.mediaStarted(WAIT_MS);
-    await new Promise((r) => setTimeout(r, 3000));
-
-    const [earlySpans, lateSpans] = await Promise.all([early.stop(), late.stop()]);
-    assert.deepEqual(await Promise.all([w1, w2].map((w) => waitFor(() => w.exit, WAIT_MS, `worker ${w.pid} to end`))), [0, 0]);
-    await checkNoHoles(rig.out, "early", early, earlySpans);
-    await checkNoHoles(rig.out, "late", late, lateSpans);
-  });
+  await withRig("natsrestart", (rig) =>
+    recordAcross(rig, "natsrestart", async () => {
+      await rig.nats.down();
+      await new Promise((r) => setTimeout(r, 1500));
+      await rig.nats.up();
+    }),
+  );
 });
