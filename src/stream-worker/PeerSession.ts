@@ -1,4 +1,4 @@
-import { RTCPeerConnection, type RTCDataChannel } from "werift";
+import { RTCPeerConnection, type DtlsKeys, type RTCDataChannel } from "werift";
 import type { WorkerConfig } from "../config/types.ts";
 import type { RecorderEvent } from "../media/types.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -7,6 +7,7 @@ import {
   type DecodedPeerMessage, type IceCandidate, type Json, type PayloadKey, type SessionDescription,
 } from "../protocol/index.ts";
 import { acceptBundleOnly } from "./bundleOnly.ts";
+import { createDtlsCertificate } from "./dtlsCertificate.ts";
 import { IceBundler } from "./iceBundling.ts";
 import { DEFAULT_LIVENESS, Liveness } from "./liveness.ts";
 import { MediaFeed } from "./MediaFeed.ts";
@@ -20,6 +21,11 @@ import type { WorkerMetrics } from "./WorkerMetrics.ts";
 const CONTROL_LABEL = "sendChannel";
 /** What we call ourselves in the settings object (spec §8.3: operators can see who records). */
 const RECORDER_LABEL = "room-recorder";
+/**
+ * One DTLS certificate per worker process, as werift keeps one, but made with node:crypto: given
+ * keys, werift never loads its X.509 stack (issue 7, patches/README.md).
+ */
+let workerDtlsKeys: DtlsKeys | undefined;
 
 export interface PeerSessionOptions {
   readonly id: ConnectionId;
@@ -67,7 +73,8 @@ export class PeerSession {
     this.#o = o;
     this.id = o.id;
     this.recorder = o.recorder;
-    this.#pc = new RTCPeerConnection(peerConfig(o.config.ice, o.config.preferCodec));
+    workerDtlsKeys ??= createDtlsCertificate();
+    this.#pc = new RTCPeerConnection({ ...peerConfig(o.config.ice, o.config.preferCodec), dtls: { keys: workerDtlsKeys } });
     this.#ice = new IceBundler((candidates) => this.send(iceMessage({ uuid: o.id.uuid, session: o.id.session, candidates, key: o.key })), () => this.dataChannelOpen);
     this.#liveness = new Liveness(
       { ...DEFAULT_LIVENESS, inactivityMs: o.config.inactivityMs },
