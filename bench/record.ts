@@ -1,14 +1,17 @@
 /**
- * `npm run bench [-- --quick | --streams N] [--seconds S]`: what recording a stream costs
- * (issue 7), a benchmark, not a test. Per round of N streams: N werift publishers of a 720p30
- * 2.5 Mb/s VP8 + 64 kb/s Opus stream (all in ONE separate process, so they cost the recorder
- * nothing) into a local relay; `room-recorder record` records them; a bare Node UDP receiver
- * gets the same packet stream (the floor). Over an S-second window after a warm-up, from
- * /proc: CPU ms per wall second of each worker, of the recorder's main process (signaler +
- * supervisor, shared by the N streams) and of the floor; RSS of each at the start and end of the
- * window; time from a publisher's first sent keyframe to the first keyframe on disk (sidecar
- * `startEpochMs`); video frames sent vs frames in the files (ffprobe). Rounds: N = 1, 10, 50
- * (`--quick`: 1). Method and history: docs/performance.md.
+ * `npm run bench [-- --quick | --streams N] [--seconds S] [--publisher-processes P]`: what
+ * recording a stream costs (issue 7), a benchmark, not a test. Per round of N streams: N werift
+ * publishers of a 720p30 2.5 Mb/s VP8 + 64 kb/s Opus stream, spread over P processes of their
+ * own (bench/PublisherFleet.ts; on a 2-vCPU box they still share the CPUs with the recorder) and
+ * joining one after the other, into a local relay; `room-recorder record` records them; a bare
+ * Node UDP receiver gets one more copy of the packet stream (the floor). Over an S-second window
+ * after a warm-up, from /proc: CPU ms per wall second of each worker, of the recorder's main
+ * process (signaler + supervisor), of the floor and of the publishers; RSS of each worker at
+ * the start and end of the window; time from a publisher's first sent keyframe to the first
+ * keyframe on disk (sidecar `startEpochMs`); video frames sent vs frames in the files (ffprobe),
+ * and datagrams the kernel dropped at the workers' sockets. Streams that never come up are
+ * left out and the row says "k of N streams up". Rounds: N = 1, 10, 50 (`--quick`: 1).
+ * Method and history: docs/performance.md.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -17,125 +20,143 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { startRelayProcess } from "../test/harness/relay.ts";
-import { listSegments, startRecorderProcess } from "../test/harness/recorder.ts";
+import { listSegments, startRecorderProcess, type RecordedSegment } from "../test/harness/recorder.ts";
 import { waitFor } from "../test/harness/wait.ts";
+import { parseBenchArgs, type BenchArgs } from "./benchArgs.ts";
 import { ensureBenchMedia, NoFfmpegError } from "./benchMedia.ts";
-import { cpuMs, loadAverage, privateMiB, rssMiB } from "./procStats.ts";
+import { cpuMs, loadAverage, max, privateMiB, rssMiB, udpDrops } from "./procStats.ts";
+import { PublisherFleet } from "./PublisherFleet.ts";
+import { defaultPublisherProcesses, JOIN_STAGGER_MS } from "./publisherSlices.ts";
 import { publishersRole } from "./publishersRole.ts";
-import { countVideoFrames, formatTable, type RoundResult } from "./report.ts";
+import { countVideoFrames, formatTable, tallyFrames, type RoundResult } from "./report.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const NODE = `${ROOT}node_modules/.bin/node`;
 const ROOM = "bench";
 /** JIT warm-up and the first keyframes settle before the window opens (notes/werift.md §4). */
 const WARMUP_MS = 5000;
+/**
+ * How long the streams get to come up: the staggered joins, plus a worker's start (≈ 2 s
+ * announced → keyframe at N = 1, ≈ 6 s at N = 10) on a box that 50 streams saturate.
+ */
+const upTimeoutMs = (streams: number) => 60_000 + streams * (JOIN_STAGGER_MS + 3000);
+/** Workers finalize and exit after the publishers' bye; past this the row notes what is left. */
+const finalizeTimeoutMs = (streams: number) => 30_000 + streams * 1000;
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: "boolean", default: false },
-    streams: { type: "string" },
-    seconds: { type: "string", default: "30" },
-    role: { type: "string", default: "bench" },
-    server: { type: "string" },
-    "floor-port": { type: "string" },
-    "record-args": { type: "string", default: "" },
-    /** Write V8 CPU profiles of the recorder and its workers into this directory. */
-    "cpu-prof": { type: "string" },
-    /** NODE_OPTIONS for the recorder and its workers (e.g. V8 heap flags to compare). */
-    "node-options": { type: "string" },
-    /** The recorder's log level; its last lines are printed if a round fails. */
-    "log-level": { type: "string", default: "warn" },
-  },
-});
-
-interface Child {
-  readonly proc: ChildProcess;
-  readonly lines: string[];
+function spawnFloor(): { proc: ChildProcess; port: () => number | undefined } {
+  const proc = spawn(NODE, [fileURLToPath(new URL("./floor.ts", import.meta.url))], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  let port: number | undefined;
+  createInterface({ input: proc.stdout! }).on("line", (l) => {
+    const m = /^floor (\d+)$/.exec(l);
+    if (m) port = Number(m[1]);
+  });
+  return { proc, port: () => port };
 }
 
-function spawnRole(args: string[], script = fileURLToPath(import.meta.url)): Child {
-  const proc = spawn(NODE, [script, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "warn" } });
-  const lines: string[] = [];
-  createInterface({ input: proc.stdout! }).on("line", (l) => lines.push(l));
-  return { proc, lines };
+async function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  proc.kill("SIGTERM");
+  await once(proc, "exit");
 }
 
-const fields = (lines: readonly string[], tag: string): Array<[string, number]> =>
-  lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.split(" ")).map(([, a, b]) => (b === undefined ? ["", Number(a)] : [a!, Number(b)]));
-
-async function stopChild(c: Child): Promise<void> {
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
-  c.proc.kill("SIGTERM");
-  await once(c.proc, "exit");
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-function profileEnv(): Record<string, string> {
-  const dir = values["cpu-prof"];
-  const options = [process.env.NODE_OPTIONS, values["node-options"], dir && `--cpu-prof --cpu-prof-dir=${dir}`].filter(Boolean).join(" ");
+/** `<tag> <streamId> <number>` lines of the publishers, by stream. */
+const byStream = (lines: readonly string[], tag: string): Map<string, number> =>
+  new Map(lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.split(" ")).map(([, id, n]) => [id!, Number(n)]));
+
+function profileEnv(a: BenchArgs): Record<string, string> {
+  const options = [process.env.NODE_OPTIONS, a.nodeOptions, a.cpuProf && `--cpu-prof --cpu-prof-dir=${a.cpuProf}`].filter(Boolean).join(" ");
   return options ? { NODE_OPTIONS: options } : {};
 }
 
-async function round(streams: number, seconds: number): Promise<RoundResult> {
+async function round(a: BenchArgs, streams: number): Promise<RoundResult> {
   const out = mkdtempSync(join(tmpdir(), "rr-bench-"));
   const relay = await startRelayProcess();
-  const floor = spawnRole([], fileURLToPath(new URL("./floor.ts", import.meta.url)));
-  const floorPort = (await waitFor(() => fields(floor.lines, "floor")[0], 10_000, "floor receiver bound"))[1];
-  const recorder = startRecorderProcess({ server: relay.url, room: ROOM, outDir: out, args: values["record-args"]!.split(" ").filter(Boolean), env: { LOG_LEVEL: values["log-level"]!, ...profileEnv() } });
-  const pubs = spawnRole(["--role", "publishers", "--server", relay.url, "--streams", String(streams), "--floor-port", String(floorPort)]);
+  const floor = spawnFloor();
+  const recorder = startRecorderProcess({ server: relay.url, room: ROOM, outDir: out, args: a.recordArgs, env: { LOG_LEVEL: a.logLevel, ...profileEnv(a) } });
+  const floorStreams = Math.min(a.floorStreams, streams);
+  const processes = Math.min(a.publisherProcesses ?? defaultPublisherProcesses(streams), streams);
+  let pubs: PublisherFleet | undefined;
+  const segments = () => listSegments(out).filter((s): s is RecordedSegment & Required<Pick<RecordedSegment, "sidecar">> => s.sidecar !== undefined);
+  const streamsOnDisk = () => new Set(segments().map((s) => s.sidecar.streamId));
+  const notes: string[] = [];
   try {
-    const onDisk = () => listSegments(out).filter((s) => s.sidecar).length;
-    await waitFor(() => onDisk() >= streams, 60_000 + streams * 2000, `${streams} segments on disk`).catch((err: Error) => {
-      throw new Error(`${err.message} (${onDisk()} on disk, ${recorder.workerPids().length} workers running)`);
+    const floorPort = await waitFor(() => floor.port(), 10_000, "floor receiver bound");
+    pubs = new PublisherFleet({ node: NODE, script: fileURLToPath(import.meta.url), cwd: ROOT, server: relay.url, streams, processes, floorPort, floorStreams });
+    // Streams that never come up are left out of the row, which says how many did.
+    await waitFor(() => streamsOnDisk().size >= streams, upTimeoutMs(streams), `${streams} streams on disk`).catch((err: Error) => {
+      if (streamsOnDisk().size === 0) throw new Error(`${err.message}: none on disk, ${recorder.workerPids().length} workers running`);
     });
     await new Promise((r) => setTimeout(r, WARMUP_MS));
-    const workers = recorder.workerPids();
-    const pids = [recorder.pid, floor.proc.pid!, ...workers];
+    const up = streamsOnDisk();
+    const workersAtStart = recorder.workerPids();
+    const publishers = pubs.pids();
+    const pids = [recorder.pid, floor.proc.pid!, ...workersAtStart, ...publishers];
     const rssBefore = new Map(pids.map((p) => [p, rssMiB(p)]));
     const cpuBefore = new Map(pids.map((p) => [p, cpuMs(p)]));
     const t0 = performance.now();
     const loadBefore = loadAverage();
-    await new Promise((r) => setTimeout(r, seconds * 1000));
+    await new Promise((r) => setTimeout(r, a.seconds * 1000));
     const wallSec = (performance.now() - t0) / 1000;
+    // A worker that ended (or restarted) inside the window has no figure for it.
+    const workers = workersAtStart.filter(isRunning);
+    if (workers.length < workersAtStart.length) notes.push(`${workersAtStart.length - workers.length} worker(s) ended during the window: left out of the worker figures`);
     const cpu = (pid: number) => (cpuMs(pid) - cpuBefore.get(pid)!) / wallSec;
-    const rssGrowth = (pid: number) => rssMiB(pid) - rssBefore.get(pid)!;
-    const result = {
-      streams, wallSec, load: `${loadBefore} → ${loadAverage()}`,
-      workerCpu: workers.map(cpu), workerRss: workers.map(rssMiB), workerPrivate: workers.map(privateMiB), workerRssGrowth: workers.map(rssGrowth),
+    const measured = {
+      streams, streamsUp: up.size, wallSec, load: `${loadBefore} → ${loadAverage()}`,
+      workerCpu: workers.map(cpu), workerRss: workers.map(rssMiB), workerPrivate: workers.map(privateMiB),
+      workerRssGrowth: workers.map((p) => rssMiB(p) - rssBefore.get(p)!),
       mainCpu: cpu(recorder.pid), mainRss: rssMiB(recorder.pid),
-      floorCpu: cpu(floor.proc.pid!), floorRss: rssMiB(floor.proc.pid!),
+      floorCpu: cpu(floor.proc.pid!), floorStreams,
+      publisherCpu: publishers.reduce((n, p) => n + cpu(p), 0), publisherProcesses: processes,
+      workerUdpDrops: workers.reduce((n, p) => n + udpDrops(p), 0),
     };
-    const mediaAt = new Map(fields(pubs.lines, "media"));
-    const seededAt = new Map(fields(pubs.lines, "seeded"));
+    const mediaAt = byStream(pubs.lines, "media");
+    const seededAt = byStream(pubs.lines, "seeded");
     const firstKeyframeMs: number[] = [];
     const announcedToKeyframeMs: number[] = [];
-    for (const s of listSegments(out)) {
-      if (!s.sidecar || !s.relative.endsWith("0001.webm")) continue;
+    for (const s of segments()) {
+      if (!up.has(s.sidecar.streamId) || !s.relative.endsWith("0001.webm")) continue;
       const media = mediaAt.get(s.sidecar.streamId);
       const seeded = seededAt.get(s.sidecar.streamId);
       if (media) firstKeyframeMs.push(s.sidecar.startEpochMs - media);
       if (seeded) announcedToKeyframeMs.push(s.sidecar.startEpochMs - seeded);
     }
     // Publishers say bye; the workers finalize their files and exit.
-    await stopChild(pubs);
-    await waitFor(() => recorder.workerPids().length === 0, 60_000, "workers finalized");
-    const sent = fields(pubs.lines, "sent").reduce((n, [, f]) => n + f, 0);
-    const written = listSegments(out).reduce((n, s) => n + countVideoFrames(s.file), 0);
-    return { ...result, firstKeyframeMs, announcedToKeyframeMs, framesSent: sent, framesWritten: written };
+    await pubs.stop();
+    await waitFor(() => recorder.workerPids().length === 0, finalizeTimeoutMs(streams), "workers finalized").catch(() => {
+      notes.push(`${recorder.workerPids().length} workers still running ${finalizeTimeoutMs(streams) / 1000} s after the publishers' bye: their files were counted as they were`);
+    });
+    const written = new Map<string, number>();
+    for (const s of segments()) written.set(s.sidecar.streamId, (written.get(s.sidecar.streamId) ?? 0) + countVideoFrames(s.file));
+    const sent = byStream(pubs.lines, "sent");
+    const missing = [...up].filter((id) => !sent.has(id));
+    if (missing.length > 0) notes.push(`no frame count from the publishers of ${missing.join(", ")} (their process was killed): left out of the frames`);
+    if (up.size < streams) notes.push(`${streams - up.size} stream(s) had no segment on disk ${upTimeoutMs(streams) / 1000} s after the first join: left out of every figure`);
+    const lagMs = max(pubs.lines.filter((l) => l.startsWith("lag ")).map((l) => Number(l.split(" ")[1])));
+    return { ...measured, firstKeyframeMs, announcedToKeyframeMs, frames: tallyFrames(sent, written, up), publisherLagMs: lagMs, notes };
   } catch (err) {
     process.stderr.write(`recorder's last log lines:\n${recorder.stderr().slice(-3000)}\n`);
     throw err;
   } finally {
-    await stopChild(pubs);
+    await pubs?.stop();
     await recorder.stop();
-    await stopChild(floor);
+    await stopProcess(floor.proc);
     await relay.stop();
     rmSync(out, { recursive: true, force: true });
   }
 }
 
-async function bench(): Promise<void> {
+async function bench(a: BenchArgs): Promise<void> {
   try {
     ensureBenchMedia();
   } catch (err) {
@@ -143,25 +164,29 @@ async function bench(): Promise<void> {
     process.stdout.write(`bench skipped: ${err.message}\n`);
     return;
   }
-  const seconds = Number(values.seconds);
-  const rounds = values.streams ? [Number(values.streams)] : values.quick ? [1] : [1, 10, 50];
   const results: RoundResult[] = [];
-  for (const n of rounds) {
-    process.stderr.write(`bench: ${n} stream(s), ${seconds} s window…\n`);
+  for (const n of a.rounds) {
+    process.stderr.write(`bench: ${n} stream(s), ${a.seconds} s window…\n`);
     // A round that cannot be measured is reported as such; the other rounds still count.
-    const result = await round(n, seconds).catch((err: Error): RoundResult => ({ streams: n, failed: err.message }));
+    const result = await round(a, n).catch((err: Error): RoundResult => ({ streams: n, failed: err.message }));
     results.push(result);
     process.stderr.write(`${formatTable([result])}\n`);
   }
   process.stdout.write(`${formatTable(results)}\n`);
 }
 
-const role = values.role;
-if (role === "publishers") {
-  await publishersRole({ server: values.server!, room: ROOM, streams: Number(values.streams), floorPort: Number(values["floor-port"]) });
+let args: ReturnType<typeof parseBenchArgs>;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`bench: ${(err as Error).message}\n`);
+  process.exit(2);
+}
+if (args.role === "publishers") {
+  await publishersRole({ ...args, room: ROOM });
   process.exit(0); // werift leaves sockets open after close (notes/werift.md §3)
 } else {
-  await bench().then(() => process.exit(0), (err: unknown) => {
+  await bench(args).then(() => process.exit(0), (err: unknown) => {
     process.stderr.write(`bench failed: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(1);
   });
