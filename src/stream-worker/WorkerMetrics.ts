@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry } from "prom-client";
+import { createRequire } from "node:module";
+import type { Registry } from "prom-client";
 import type { TrackKind } from "../media/types.ts";
 import type { EndReason } from "../bus/messages.ts";
 
@@ -9,7 +10,7 @@ import type { EndReason } from "../bus/messages.ts";
 const CONNECTION_STATES = ["new", "connecting", "connected", "disconnected", "failed", "closed"] as const;
 const ICE_STATES = ["new", "checking", "connected", "completed", "disconnected", "failed", "closed"] as const;
 
-/** Recorder totals the worker mirrors into counters (deltas are added at each heartbeat). */
+/** Recorder totals the worker mirrors into counters. */
 export interface RecorderTotals {
   readonly framesWritten: number;
   readonly bytesWritten: number;
@@ -20,81 +21,111 @@ export interface RecorderTotals {
   readonly packetsLost: number;
 }
 
+/** The totals that have a counter. */
+const COUNTED_TOTALS = ["framesWritten", "bytesWritten", "keyframes", "rotations", "packetsLost"] as const;
+type CountedTotal = (typeof COUNTED_TOTALS)[number];
+
+/**
+ * prom-client (with @opentelemetry/api and tdigest, ≈ 90 modules and ≈ 4 MiB) is loaded only
+ * when the registry is first read: a worker spawned by `record` serves no /metrics and never
+ * loads it (issue 7). `require`, because `registry` is a synchronous getter; prom-client is
+ * CommonJS.
+ */
+const require = createRequire(import.meta.url);
+
 export class WorkerMetrics {
-  readonly registry = new Registry();
   /**
-   * Per-packet counts are plain numbers, moved into the counters when scraped (`collect`):
-   * prom-client hashes the label object on every `inc`, twice per packet (issue 7).
+   * Everything is counted in plain numbers and read by the registry at scrape time: on the
+   * packet path prom-client would hash the label object on every `inc` (issue 7).
    */
-  readonly #rtpCounts = { audio: { packets: 0, bytes: 0 }, video: { packets: 0, bytes: 0 } };
-  readonly #rtpMirrored = { audio: { packets: 0, bytes: 0 }, video: { packets: 0, bytes: 0 } };
-  readonly #packets: Counter = new Counter({
-    name: "rr_worker_rtp_packets_total", help: "RTP packets received", labelNames: ["kind"], registers: [this.registry], collect: () => this.#mirrorRtp(),
-  });
-  readonly #bytes = new Counter({ name: "rr_worker_rtp_bytes_total", help: "RTP payload bytes received", labelNames: ["kind"], registers: [this.registry], collect: () => this.#mirrorRtp() });
-  readonly #nacks = new Counter({ name: "rr_worker_nack_sent_total", help: "Generic NACK batches sent for lost video packets", registers: [this.registry] });
-  readonly #plis = new Counter({ name: "rr_worker_pli_sent_total", help: "keyframe requests sent (RTCP PLI)", registers: [this.registry] });
-  readonly #lost = new Counter({ name: "rr_worker_packets_lost_total", help: "RTP packets the recorder never received", registers: [this.registry] });
-  readonly #keyframes = new Counter({ name: "rr_worker_keyframes_total", help: "video keyframes written", registers: [this.registry] });
-  readonly #frames = new Counter({ name: "rr_worker_frames_written_total", help: "frames written to files", registers: [this.registry] });
-  readonly #written = new Counter({ name: "rr_worker_bytes_written_total", help: "bytes written to files", registers: [this.registry] });
-  readonly #rotations = new Counter({ name: "rr_worker_segment_rotations_total", help: "segments opened after the first", registers: [this.registry] });
-  readonly #connection = new Gauge({ name: "rr_worker_connection_state", help: "1 for the peer connection's current state", labelNames: ["state"], registers: [this.registry] });
-  readonly #ice = new Gauge({ name: "rr_worker_ice_state", help: "1 for the ICE connection's current state", labelNames: ["state"], registers: [this.registry] });
-  readonly #ended = new Counter({ name: "rr_worker_ended_total", help: "connections ended, by reason", labelNames: ["reason"], registers: [this.registry] });
-  #mirrored: RecorderTotals = { framesWritten: 0, bytesWritten: 0, keyframes: 0, rotations: 0, segments: 0, packetsLost: 0 };
+  readonly #rtp = { audio: { packets: 0, bytes: 0 }, video: { packets: 0, bytes: 0 } };
+  #nacks = 0;
+  #plis = 0;
+  readonly #recorded: Record<CountedTotal, number> = { framesWritten: 0, bytesWritten: 0, keyframes: 0, rotations: 0, packetsLost: 0 };
+  #lastTotals: RecorderTotals | undefined;
+  #connection: string | undefined;
+  #ice: string | undefined;
+  readonly #ended = new Map<EndReason, number>();
+  #registry: Registry | undefined;
 
   /** On the packet path: two additions, nothing else. */
   rtp(kind: TrackKind, payloadBytes: number): void {
-    const c = this.#rtpCounts[kind];
+    const c = this.#rtp[kind];
     c.packets++;
     c.bytes += payloadBytes;
   }
 
-  #mirrorRtp(): void {
-    for (const kind of ["audio", "video"] as const) {
-      const now = this.#rtpCounts[kind];
-      const before = this.#rtpMirrored[kind];
-      if (now.packets > before.packets) this.#packets.inc({ kind }, now.packets - before.packets);
-      if (now.bytes > before.bytes) this.#bytes.inc({ kind }, now.bytes - before.bytes);
-      this.#rtpMirrored[kind] = { ...now };
-    }
-  }
-
   nackSent(): void {
-    this.#nacks.inc();
+    this.#nacks++;
   }
 
   pliSent(): void {
-    this.#plis.inc();
+    this.#plis++;
   }
 
   connectionState(state: string): void {
-    for (const s of CONNECTION_STATES) this.#connection.set({ state: s }, s === state ? 1 : 0);
+    this.#connection = state;
   }
 
   iceState(state: string): void {
-    for (const s of ICE_STATES) this.#ice.set({ state: s }, s === state ? 1 : 0);
+    this.#ice = state;
   }
 
   ended(reason: EndReason): void {
-    this.#ended.inc({ reason });
+    this.#ended.set(reason, (this.#ended.get(reason) ?? 0) + 1);
   }
 
-  /** Mirror the recorder's running totals; totals never go down, a new recorder adds to them. */
+  /** Mirror the recorder's running totals; counters never go down, a new recorder adds to them. */
   recorder(totals: RecorderTotals): void {
-    const add = (c: Counter, now: number, before: number) => {
-      if (now > before) c.inc(now - before);
-    };
-    add(this.#frames, totals.framesWritten, this.#mirrored.framesWritten);
-    add(this.#written, totals.bytesWritten, this.#mirrored.bytesWritten);
-    add(this.#keyframes, totals.keyframes, this.#mirrored.keyframes);
-    add(this.#rotations, totals.rotations, this.#mirrored.rotations);
-    add(this.#lost, totals.packetsLost, this.#mirrored.packetsLost);
-    this.#mirrored = totals;
+    for (const name of COUNTED_TOTALS) {
+      const before = this.#lastTotals?.[name] ?? 0;
+      if (totals[name] > before) this.#recorded[name] += totals[name] - before;
+    }
+    this.#lastTotals = totals;
+  }
+
+  /** Built on first read, then kept; every scrape reads the current numbers. */
+  get registry(): Registry {
+    this.#registry ??= this.#buildRegistry();
+    return this.#registry;
   }
 
   text(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  #buildRegistry(): Registry {
+    const prom = require("prom-client") as typeof import("prom-client");
+    const registry = new prom.Registry();
+    const total = (name: string, help: string, value: () => number) =>
+      new prom.Counter({ name, help, registers: [registry], collect() {
+        this.reset();
+        this.inc(value());
+      } });
+    const totalBy = (name: string, help: string, label: string, values: () => Iterable<readonly [string, number]>) =>
+      new prom.Counter({ name, help, labelNames: [label], registers: [registry], collect() {
+        this.reset();
+        for (const [v, n] of values()) if (n > 0) this.inc({ [label]: v }, n);
+      } });
+    /** 1 for the current state, 0 for the others; no series before the first state. */
+    const oneOf = (name: string, help: string, states: readonly string[], current: () => string | undefined) =>
+      new prom.Gauge({ name, help, labelNames: ["state"], registers: [registry], collect() {
+        const now = current();
+        if (now !== undefined) for (const s of states) this.set({ state: s }, s === now ? 1 : 0);
+      } });
+    const perKind = (field: "packets" | "bytes") => (["audio", "video"] as const).map((kind) => [kind, this.#rtp[kind][field]] as const);
+    totalBy("rr_worker_rtp_packets_total", "RTP packets received", "kind", () => perKind("packets"));
+    totalBy("rr_worker_rtp_bytes_total", "RTP payload bytes received", "kind", () => perKind("bytes"));
+    total("rr_worker_nack_sent_total", "Generic NACK batches sent for lost video packets", () => this.#nacks);
+    total("rr_worker_pli_sent_total", "keyframe requests sent (RTCP PLI)", () => this.#plis);
+    total("rr_worker_packets_lost_total", "RTP packets the recorder never received", () => this.#recorded.packetsLost);
+    total("rr_worker_keyframes_total", "video keyframes written", () => this.#recorded.keyframes);
+    total("rr_worker_frames_written_total", "frames written to files", () => this.#recorded.framesWritten);
+    total("rr_worker_bytes_written_total", "bytes written to files", () => this.#recorded.bytesWritten);
+    total("rr_worker_segment_rotations_total", "segments opened after the first", () => this.#recorded.rotations);
+    oneOf("rr_worker_connection_state", "1 for the peer connection's current state", CONNECTION_STATES, () => this.#connection);
+    oneOf("rr_worker_ice_state", "1 for the ICE connection's current state", ICE_STATES, () => this.#ice);
+    totalBy("rr_worker_ended_total", "connections ended, by reason", "reason", () => this.#ended);
+    return registry;
   }
 }
