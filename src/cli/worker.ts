@@ -9,7 +9,7 @@ import { DEFAULT_CLAIM_WINDOW_MS } from "../bus/claim.ts";
 import { EndReason } from "../bus/messages.ts";
 import { createStreamRecorder } from "../media/index.ts";
 import { createRootLogger, type Logger } from "../observability/logger.ts";
-import { startHttpEndpoint, type HttpEndpoint } from "../observability/httpEndpoint.ts";
+import type { HttpEndpoint } from "../observability/httpEndpoint.ts";
 import { StreamWorker } from "../stream-worker/StreamWorker.ts";
 import { parseWorkerArgs, WORKER_USAGE } from "../stream-worker/workerArgs.ts";
 import type { Command } from "./command.ts";
@@ -72,10 +72,13 @@ async function run(argv: readonly string[]): Promise<number> {
 
 /**
  * /metrics, /healthz (bus open) and /readyz (stream claimed). A port that cannot be bound is
- * logged, not fatal: the recording matters more than its metrics.
+ * logged, not fatal: the recording matters more than its metrics. node:http and prom-client
+ * (read through `metrics.registry`) are loaded only here: a worker spawned by `record` has no
+ * metrics port and is ≈ 2 MiB smaller without them (issue 7).
  */
 async function serveMetrics(port: number, worker: StreamWorker, busOpen: () => boolean, log: Logger): Promise<HttpEndpoint | undefined> {
   try {
+    const { startHttpEndpoint } = await import("../observability/httpEndpoint.ts");
     const endpoint = await startHttpEndpoint({ port, host: "0.0.0.0", registries: [worker.metrics.registry], healthy: busOpen, ready: () => worker.claimed });
     log.info({ port }, "serving /metrics and /healthz");
     return endpoint;
