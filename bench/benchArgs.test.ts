@@ -16,8 +16,8 @@ test("parseBenchArgs - --quick is N = 1 only; --streams N only N", () => {
 });
 
 test("parseBenchArgs - a publishers child gets its slice and the fleet's schedule", () => {
-  const a = parseBenchArgs(["--role", "publishers", "--server", "ws://x", "--ids", "s6,s7", "--first-index", "5", "--t0", "1700000000000", "--floor-port", "4000", "--floor-streams", "1"]);
-  assert.deepEqual(a, { role: "publishers", server: "ws://x", ids: ["s6", "s7"], firstIndex: 5, t0: 1700000000000, floorPort: 4000, floorStreams: 1 });
+  const a = parseBenchArgs(["--role", "publishers", "--server", "ws://x", "--ids", "s6,s7", "--first-index", "5", "--floor-port", "4000", "--floor-streams", "1"]);
+  assert.deepEqual(a, { role: "publishers", server: "ws://x", ids: ["s6", "s7"], firstIndex: 5, floorPort: 4000, floorStreams: 1 });
 });
 
 test("parseBenchArgs - bad input gets a clear message", () => {
@@ -26,5 +26,5 @@ test("parseBenchArgs - bad input gets a clear message", () => {
   assert.throws(() => parseBenchArgs(["--quick", "--streams", "5"]), /'--quick','--streams' are mutually exclusive/);
   assert.throws(() => parseBenchArgs(["--role", "viewer"]), /--role must be bench or publishers, got "viewer"/);
   assert.throws(() => parseBenchArgs(["--role", "publishers", "--server", "ws://x"]), /--role publishers needs --server and --ids/);
-  assert.throws(() => parseBenchArgs(["--role", "publishers", "--server", "ws://x", "--ids", "s1", "--first-index", "0", "--t0", "1"]), /--floor-port must be a whole number ≥ 1, got ""/);
+  assert.throws(() => parseBenchArgs(["--role", "publishers", "--server", "ws://x", "--ids", "s1", "--first-index", "0"]), /--floor-port must be a whole number ≥ 1, got ""/);
 });

@@ -20,7 +20,10 @@ export interface BenchArgs {
   readonly cpuProf?: string;
   /** NODE_OPTIONS for the recorder and its workers (e.g. V8 heap flags to compare). */
   readonly nodeOptions?: string;
-  /** The recorder's log level; its last lines are printed if a round fails. @default "warn" */
+  /**
+   * The recorder's log level; its last lines are printed if a round fails. At "warn" the table
+   * has no recorder loss counters (they are info lines). @default "info"
+   */
   readonly logLevel: string;
 }
 
@@ -29,7 +32,6 @@ export interface PublishersArgs {
   readonly server: string;
   readonly ids: readonly string[];
   readonly firstIndex: number;
-  readonly t0: number;
   readonly floorPort: number;
   readonly floorStreams: number;
 }
@@ -46,12 +48,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | PublishersA
       "record-args": { type: "string", default: "" },
       "cpu-prof": { type: "string" },
       "node-options": { type: "string" },
-      "log-level": { type: "string", default: "warn" },
+      "log-level": { type: "string", default: "info" },
       role: { type: "string", default: "bench" },
       server: { type: "string" },
       ids: { type: "string" },
       "first-index": { type: "string" },
-      t0: { type: "string" },
       "floor-port": { type: "string" },
     },
   });
@@ -60,7 +61,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | PublishersA
     if (!v.server || !v.ids) throw new TypeError("--role publishers needs --server and --ids");
     return {
       role: "publishers", server: v.server, ids: v.ids.split(","), floorStreams,
-      firstIndex: count("--first-index", v["first-index"] ?? "", 0), t0: count("--t0", v.t0 ?? ""), floorPort: count("--floor-port", v["floor-port"] ?? ""),
+      firstIndex: count("--first-index", v["first-index"] ?? "", 0), floorPort: count("--floor-port", v["floor-port"] ?? ""),
     };
   }
   if (v.role !== "bench") throw new TypeError(`--role must be bench or publishers, got "${v.role}"`);

@@ -2,8 +2,9 @@
  * One of the bench's publishers processes (`record.ts --role publishers`): a slice of the N
  * werift publishers of the bench clips into the relay, never in the recorder's processes. The
  * bench runs several (bench/publisherSlices.ts): one process saturated at about 11 streams.
- * Each stream joins at its turn in the fleet's stagger, so the relay and the signaler never get
- * fifty joins at once. Streams among the fleet's first `floorStreams` also send a second copy of
+ * It prints `ready` once loaded and waits for the fleet's `{ t0 }` over IPC; each stream then
+ * joins at its turn in the fleet's stagger, so the relay and the signaler never get fifty joins
+ * at once. Streams among the fleet's first `floorStreams` also send a second copy of
  * their packet stream, as plain UDP, to the floor receiver. Lines on stdout:
  *   `seeded <streamId> <epochMs>`  a publisher announced its stream in the room;
  *   `media <streamId> <epochMs>`   a publisher started sending to the recorder (first keyframe);
@@ -14,6 +15,7 @@
  * Exits when the bench goes away (IPC disconnect), so a killed bench leaves no publishers.
  */
 import { createSocket, type Socket } from "node:dgram";
+import { once } from "node:events";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { startPublisher, type PublisherHandle } from "../src/publisher/Publisher.ts";
 import { MediaLoop } from "../src/publisher/MediaLoop.ts";
@@ -29,8 +31,6 @@ export interface PublishersRoleOptions {
   readonly ids: readonly string[];
   /** Fleet position of `ids[0]`. */
   readonly firstIndex: number;
-  /** Epoch ms the fleet's first stream joins at. */
-  readonly t0: number;
   readonly floorPort: number;
   /** The fleet's first this many streams feed the floor. */
   readonly floorStreams: number;
@@ -64,9 +64,11 @@ export async function publishersRole(o: PublishersRoleOptions): Promise<void> {
       lag.enable();
     }
   };
+  process.stdout.write("ready\n");
+  const [{ t0 }] = (await once(process, "message")) as [{ t0: number }];
   for (const [i, id] of o.ids.entries()) {
     const index = o.firstIndex + i;
-    timers.push(setTimeout(() => join(id, index), Math.max(0, joinAt(o.t0, index) - Date.now())));
+    timers.push(setTimeout(() => join(id, index), Math.max(0, joinAt(t0, index) - Date.now())));
   }
 
   await new Promise((r) => process.once("SIGTERM", r));

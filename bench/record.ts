@@ -9,13 +9,14 @@
  * process (signaler + supervisor), of the floor and of the publishers; RSS of each worker at
  * the start and end of the window; time from a publisher's first sent keyframe to the first
  * keyframe on disk (sidecar `startEpochMs`); video frames sent vs frames in the files (ffprobe),
- * and datagrams the kernel dropped at the workers' sockets. Streams that never come up are
+ * and where the missing ones went: datagrams the kernel dropped at the workers' sockets, packets
+ * lost and frames dropped as the recorder counted them (its info log, bench/recorderLog.ts). Streams that never come up are
  * left out and the row says "k of N streams up". Rounds: N = 1, 10, 50 (`--quick`: 1).
  * Method and history: docs/performance.md.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -29,6 +30,7 @@ import { cpuMs, loadAverage, max, privateMiB, rssMiB, udpDrops } from "./procSta
 import { PublisherFleet } from "./PublisherFleet.ts";
 import { defaultPublisherProcesses, JOIN_STAGGER_MS } from "./publisherSlices.ts";
 import { publishersRole } from "./publishersRole.ts";
+import { recorderLoss } from "./recorderLog.ts";
 import { countVideoFrames, formatTable, tallyFrames, type RoundResult } from "./report.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -59,6 +61,8 @@ async function stopProcess(proc: ChildProcess): Promise<void> {
   proc.kill("SIGTERM");
   await once(proc, "exit");
 }
+
+const sumOrNaN = (xs: readonly number[]): number => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0));
 
 function isRunning(pid: number): boolean {
   try {
@@ -92,6 +96,7 @@ async function round(a: BenchArgs, streams: number): Promise<RoundResult> {
   try {
     const floorPort = await waitFor(() => floor.port(), 10_000, "floor receiver bound");
     pubs = new PublisherFleet({ node: NODE, script: fileURLToPath(import.meta.url), cwd: ROOT, server: relay.url, streams, processes, floorPort, floorStreams });
+    await pubs.start();
     // Streams that never come up are left out of the row, which says how many did.
     await waitFor(() => streamsOnDisk().size >= streams, upTimeoutMs(streams), `${streams} streams on disk`).catch((err: Error) => {
       if (streamsOnDisk().size === 0) throw new Error(`${err.message}: none on disk, ${recorder.workerPids().length} workers running`);
@@ -141,9 +146,17 @@ async function round(a: BenchArgs, streams: number): Promise<RoundResult> {
     const sent = byStream(pubs.lines, "sent");
     const missing = [...up].filter((id) => !sent.has(id));
     if (missing.length > 0) notes.push(`no frame count from the publishers of ${missing.join(", ")} (their process was killed): left out of the frames`);
-    if (up.size < streams) notes.push(`${streams - up.size} stream(s) had no segment on disk ${upTimeoutMs(streams) / 1000} s after the first join: left out of every figure`);
+    if (up.size < streams) {
+      const log = join(tmpdir(), `rr-bench-${streams}-recorder.log`);
+      writeFileSync(log, recorder.stderr());
+      notes.push(`${streams - up.size} stream(s) had no segment on disk ${upTimeoutMs(streams) / 1000} s after the first join: left out of every figure (recorder's log: ${log})`);
+    }
+    const loss = [...recorderLoss(recorder.stderr())].filter(([id]) => up.has(id)).map(([, l]) => l);
+    if (loss.length < up.size) notes.push(`the recorder's log has loss counters ("recorder closed", info level) for ${loss.length} of ${up.size} streams`);
     const lagMs = max(pubs.lines.filter((l) => l.startsWith("lag ")).map((l) => Number(l.split(" ")[1])));
-    return { ...measured, firstKeyframeMs, announcedToKeyframeMs, frames: tallyFrames(sent, written, up), publisherLagMs: lagMs, notes };
+    return { ...measured, firstKeyframeMs, announcedToKeyframeMs, frames: tallyFrames(sent, written, up), publisherLagMs: lagMs, notes,
+      recorderPacketsLost: sumOrNaN(loss.map((l) => l.packetsLost)), recorderFramesDropped: sumOrNaN(loss.map((l) => l.framesDropped)),
+    };
   } catch (err) {
     process.stderr.write(`recorder's last log lines:\n${recorder.stderr().slice(-3000)}\n`);
     throw err;

@@ -7,7 +7,7 @@ const ROUND: MeasuredRound = {
   workerCpu: [40, 50, 60], workerRss: [100, 104, 110], workerPrivate: [48, 50, 52], workerRssGrowth: [1, 2, 3],
   mainCpu: 41, mainRss: 150, floorCpu: 10, floorStreams: 1, publisherCpu: 3500, publisherProcesses: 10, publisherLagMs: 120,
   firstKeyframeMs: [10, 20, 30], announcedToKeyframeMs: [2000, 6000, 9000],
-  frames: { sent: 1000, written: 950, streams: 41 }, workerUdpDrops: 312, notes: ["9 stream(s) had no segment on disk"],
+  frames: { sent: 1000, written: 950, streams: 41 }, workerUdpDrops: 312, recorderPacketsLost: 400, recorderFramesDropped: Number.NaN, notes: ["9 stream(s) had no segment on disk"],
 };
 
 const cells = (table: string, n: number): string[] => table.split("\n")[n]!.split(" | ").map((c) => c.replace(/^\| | \|$/g, ""));
@@ -25,6 +25,8 @@ test("formatTable - a partial round says k of N, per-stream figures over the str
   assert.equal(at("frames written / sent"), "950 / 1000");
   assert.equal(at("frames lost"), "50 (5.00 %)");
   assert.equal(at("kernel drops at workers' sockets"), "312");
+  assert.equal(at("packets lost (recorder)"), "400");
+  assert.equal(at("frames dropped (recorder)"), "-");
   assert.match(table, /\nN = 50: 9 stream\(s\) had no segment on disk$/);
 });
 

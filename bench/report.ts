@@ -35,6 +35,10 @@ export interface MeasuredRound {
   readonly frames: FrameTally;
   /** Datagrams the kernel dropped at the workers' sockets (full receive buffers), all workers. */
   readonly workerUdpDrops: number;
+  /** Over the streams up, from the recorder's log: RTP packets it never received. NaN: no counters. */
+  readonly recorderPacketsLost: number;
+  /** Over the streams up, from the recorder's log: frames received but not written (broken, or waiting for a keyframe). */
+  readonly recorderFramesDropped: number;
   /** What the row cannot say by itself (files not finalized, publishers that gave no count). */
   readonly notes: readonly string[];
 }
@@ -73,7 +77,7 @@ const HEAD = [
   "N", "streams up", "worker CPU ms/s med (max)", "signaler+sup. ms/s per stream", "total ms/s per stream", "floor ms/s per stream", "total / floor",
   "publishers ms/s per stream", "publisher lag p99 ms", "worker RSS MiB med (max)", "worker private MiB med", "RSS growth MiB med",
   "1st packet → keyframe on disk ms med (max)", "announced → keyframe on disk ms med (max)", "frames written / sent", "frames lost",
-  "kernel drops at workers' sockets", "load avg",
+  "kernel drops at workers' sockets", "packets lost (recorder)", "frames dropped (recorder)", "load avg",
 ];
 
 function row(r: MeasuredRound): string[] {
@@ -89,7 +93,7 @@ function row(r: MeasuredRound): string[] {
     withMax(r.firstKeyframeMs, f0), withMax(r.announcedToKeyframeMs, f0),
     `${r.frames.written} / ${r.frames.sent}${r.frames.streams === r.streamsUp ? "" : ` (${r.frames.streams} streams)`}`,
     r.frames.sent > 0 ? `${lost} (${((100 * lost) / r.frames.sent).toFixed(2)} %)` : "-",
-    String(r.workerUdpDrops), r.load,
+    String(r.workerUdpDrops), f0(r.recorderPacketsLost), f0(r.recorderFramesDropped), r.load,
   ];
 }
 
