@@ -13,6 +13,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, syml
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
+import { WORKER_NODE_FLAGS } from "../src/stream-worker/nodeFlags.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const NODE = join(ROOT, "node_modules/.bin/node");
@@ -104,4 +105,10 @@ test("image - every ENTRYPOINT loads its role from the image's files and product
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
+});
+
+test("image - the worker image starts node with the stream worker's V8 flags", () => {
+  const dockerfile = readFileSync(join(ROOT, "Dockerfile.worker"), "utf8");
+  const nodeOptions = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile.slice(dockerfile.indexOf("AS worker")))?.[1]?.split(" ") ?? [];
+  for (const flag of WORKER_NODE_FLAGS) assert.ok(nodeOptions.includes(flag), `${flag} missing from Dockerfile.worker's NODE_OPTIONS (${nodeOptions.join(" ")})`);
 });

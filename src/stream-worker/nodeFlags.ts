@@ -1,7 +1,8 @@
 /**
  * Node/V8 flags a stream worker process should start with (issue 7: memory per stream decides
  * how many streams a node holds). The local supervisor passes them as execArgv; a pod gets them
- * as NODE_OPTIONS (both flags are allowed there). Measured in docs/performance.md.
+ * from Dockerfile.worker's NODE_OPTIONS (both flags are allowed there; test/image-contents
+ * checks the two lists agree). Measured in docs/performance.md.
  *
  * - `--max-semi-space-size=1` (MiB): V8 sizes the young generation for throughput (up to
  *   16 MiB semi-spaces, 3 of them); a worker's garbage is per-packet buffers that die at once,
@@ -12,6 +13,3 @@
  *   node runs out of memory.
  */
 export const WORKER_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=1", "--max-old-space-size=128"];
-
-/** The same flags for a pod's NODE_OPTIONS. */
-export const WORKER_NODE_OPTIONS = WORKER_NODE_FLAGS.join(" ");
