@@ -94,6 +94,10 @@ for (const [name, profile] of [["AES-CM-128/HMAC-SHA1-80", ProtectionProfileAes1
     tampered[tampered.length - 20]! ^= 1;
     assert.throws(() => decryptPacket(receiver, tampered), /authenticate/);
     assert.throws(() => decryptPacket(receiver, Buffer.from([0x80, 0x60, 0, 1])), /authenticate/, "runt packet");
+    // Padding that claims more bytes than the payload has: refused by both paths alike.
+    const overPadded = sender.encrypt(Buffer.from([1, 2, 255]), headerWith([], 0xbede, { padding: true, sequenceNumber: 4 }));
+    assert.throws(() => reference.decrypt(overPadded), /authenticate/);
+    assert.throws(() => decryptPacket(receiver, overPadded), /authenticate/);
   });
 }
 
