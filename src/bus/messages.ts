@@ -33,7 +33,10 @@ export type RosterEvent =
 export const EndReason = {
   /** Publisher said `bye` (data channel or socket). The stream left. */
   bye: "bye",
-  /** Peer connection failed/closed or no media for the inactivity timeout. The stream left. */
+  /**
+   * Peer connection failed/closed or no media for the inactivity timeout, and asking for the
+   * stream again (stream-worker/lossPolicy.ts) brought no lasting connection. The stream left.
+   */
   peerLost: "peer-lost",
   /** The same stream id reappeared under another peer: this connection is obsolete. */
   superseded: "superseded",
@@ -59,8 +62,13 @@ export type ToWorker =
   | { readonly type: "stop"; readonly reason: EndReason };
 
 export type FromWorker =
-  /** Subscribed and waiting: the signaler may `play` now. `instance` is unique per process. */
-  | { readonly type: "ready"; readonly key: string; readonly instance: string }
+  /**
+   * Subscribed and waiting: the signaler may `play` now. `instance` is unique per process.
+   * `rearm` counts the times this worker asked for the stream again after a lost connection
+   * (absent = 0): a higher value than the last one seen is a new request for `play`, an equal
+   * one a repeat (the answer to `hello`).
+   */
+  | { readonly type: "ready"; readonly key: string; readonly instance: string; readonly rearm?: number }
   /** Send this handshake message to peer `uuid` through the server (already encrypted). */
   | { readonly type: "peer"; readonly uuid: string; readonly payload: Record<string, unknown> }
   | { readonly type: "connected"; readonly key: string; readonly instance: string; readonly uuid: string }
@@ -72,6 +80,8 @@ export const WorkerState = {
   connecting: "connecting",
   recording: "recording",
   stalled: "stalled",
+  /** The connection was lost; the worker asks for the stream again (lossPolicy.ts). */
+  reconnecting: "reconnecting",
   diskError: "disk-error",
   ending: "ending",
 } as const;
@@ -158,8 +168,11 @@ export function parseToWorker(v: unknown): ToWorker | undefined {
 export function parseFromWorker(v: unknown): FromWorker | undefined {
   if (!isObj(v)) return undefined;
   switch (v.type) {
-    case "ready":
-      return isKey(v.key) && isStr(v.instance, 128) ? { type: "ready", key: v.key, instance: v.instance } : undefined;
+    case "ready": {
+      if (!isKey(v.key) || !isStr(v.instance, 128)) return undefined;
+      if (v.rearm === undefined) return { type: "ready", key: v.key, instance: v.instance };
+      return Number.isSafeInteger(v.rearm) && (v.rearm as number) >= 0 ? { type: "ready", key: v.key, instance: v.instance, rearm: v.rearm as number } : undefined;
+    }
     case "peer":
       return isStr(v.uuid, 256) && isObj(v.payload) ? { type: "peer", uuid: v.uuid, payload: v.payload } : undefined;
     case "connected":

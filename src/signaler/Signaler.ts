@@ -312,9 +312,12 @@ export class Signaler {
   #onWorkerState(msg: Exclude<FromWorker, { type: "peer" }>): void {
     const log = this.#log.child({ stream: msg.key, instance: msg.instance });
     switch (msg.type) {
-      case "ready":
-        if (this.#links.ready(msg.key, msg.instance) && !this.#handOverHeld(msg.key)) this.#maybePlay(msg.key);
+      case "ready": {
+        const fresh = this.#links.ready(msg.key, msg.instance, msg.rearm);
+        if (fresh && msg.rearm !== undefined) log.info({ rearm: msg.rearm }, "worker lost its connection and asks for the stream again");
+        if (fresh && !this.#handOverHeld(msg.key)) this.#maybePlay(msg.key);
         return;
+      }
       case "connected":
         this.#links.connected(msg.key, msg.instance);
         log.info({ peer: msg.uuid }, "worker connected");

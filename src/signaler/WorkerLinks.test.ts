@@ -73,3 +73,23 @@ test("worker links - a publisher that offered before the play (held fan-out offe
   assert.equal(links.phaseOf("cam"), "offered");
   assert.deepEqual(links.due(1_000_000), []);
 });
+
+test("worker links - a worker that lost its connection asks again with a higher rearm: played again, repeats are not", () => {
+  const links = new WorkerLinks();
+  links.ready("cam", "w1");
+  links.played("cam", 0);
+  links.offered("cam");
+  links.connected("cam", "w1");
+  assert.equal(links.ready("cam", "w1"), false, "a plain repeat while connected: no play");
+  assert.equal(links.ready("cam", "w1", 1), true, "asked again after a lost connection");
+  assert.equal(links.playable("cam"), true);
+  assert.equal(links.isConnected("cam"), false, "no longer vouched for in a fresh listing");
+  links.played("cam", 1000);
+  assert.equal(links.ready("cam", "w1", 1), false, "the same request repeated (answer to hello)");
+  assert.deepEqual(links.due(11_000), ["cam"], "an unanswered request is re-played as usual");
+  links.offered("cam");
+  links.connected("cam", "w1");
+  assert.equal(links.ready("cam", "w1", 1), false, "after reconnecting, the old request repeated: no play");
+  assert.equal(links.ready("cam", "w1", 0), false, "an older request arriving late: no play");
+  assert.equal(links.ready("cam", "w1", 2), true, "lost again, asked again");
+});

@@ -5,7 +5,10 @@
  * - never twice for a stream that is connected or pending on this socket;
  * - no offer within the re-play delay → play again, backing off (REPLAY_BACKOFF);
  * - a new socket forgets pending plays (the server's play queue was per socket): every
- *   worker that is not connected is played once more.
+ *   worker that is not connected is played once more;
+ * - a worker whose connection was lost asks for the stream again with a higher `rearm` in its
+ *   `ready` (stream-worker/lossPolicy.ts): that is a new request, played even though the same
+ *   instance was connected; the same `rearm` again is a repeat.
  */
 import { backoffDelay, REPLAY_BACKOFF } from "./backoff.ts";
 
@@ -22,6 +25,8 @@ export type LinkPhase = (typeof LinkPhase)[keyof typeof LinkPhase];
 
 interface Link {
   instance: string;
+  /** The highest `rearm` this instance sent. */
+  rearm: number;
   phase: LinkPhase;
   /** Plays sent since the last offer (for the re-play backoff). */
   plays: number;
@@ -32,18 +37,22 @@ export class WorkerLinks {
   readonly #links = new Map<string, Link>();
 
   /** A worker said `ready`. True when it should be played now (if its stream is live). */
-  ready(key: string, instance: string): boolean {
+  ready(key: string, instance: string, rearm = 0): boolean {
     const link = this.#links.get(key);
-    // The same process repeating itself (answer to `hello`, or a retry): nothing new.
-    if (link?.instance === instance && link.phase !== LinkPhase.ready) return false;
-    this.#links.set(key, { instance, phase: LinkPhase.ready, plays: 0, playedAt: 0 });
+    if (link?.instance === instance) {
+      // An older request arriving late says nothing new.
+      if (rearm < link.rearm) return false;
+      // The same process repeating itself (answer to `hello`, or a retry): nothing new.
+      if (rearm === link.rearm && link.phase !== LinkPhase.ready) return false;
+    }
+    this.#links.set(key, { instance, rearm, phase: LinkPhase.ready, plays: 0, playedAt: 0 });
     return true;
   }
 
   connected(key: string, instance: string): void {
     const link = this.#links.get(key);
     if (link && link.instance !== instance) return;
-    this.#links.set(key, { instance, phase: LinkPhase.connected, plays: 0, playedAt: 0 });
+    this.#links.set(key, { instance, rearm: link?.rearm ?? 0, phase: LinkPhase.connected, plays: 0, playedAt: 0 });
   }
 
   /** The worker ended; false when it was an older instance than the one we track. */

@@ -12,6 +12,7 @@ import {
   type DecodedPeerMessage, type Json, type PayloadKey, type SessionDescription,
 } from "../protocol/index.ts";
 import { addTotals, buildHeartbeat, HEARTBEAT_INTERVAL_MS, ZERO_TOTALS } from "./heartbeat.ts";
+import { afterLoss, DEFAULT_LOSS_POLICY } from "./lossPolicy.ts";
 import { PeerSession } from "./PeerSession.ts";
 import { PendingIce } from "./PendingIce.ts";
 import type { CreateRecorder } from "./recorderPort.ts";
@@ -29,7 +30,7 @@ export interface StreamWorkerDeps {
 type Via = "bus" | "dc";
 
 /**
- * A lost connection ends the worker only if no new offer from the publisher replaced it within
+ * A lost connection counts as lost only if no new offer from the publisher replaced it within
  * this window: a publisher that rebuilds its connection (new session, spec §2.6) closes the old
  * one first, and its old data channel may close here before the new offer has crossed the bus.
  */
@@ -67,6 +68,14 @@ export class StreamWorker {
   /** NACK/PLI counts of retired sessions. */
   #finishedFeedback = { nacks: 0, plis: 0 };
   #ending = false;
+  /** Requests for the stream made in the current streak of losses (lossPolicy.ts). */
+  #lossAttempts = 0;
+  /** Requests for the stream made in this worker's life: `rearm` in our `ready`. */
+  #rearm = 0;
+  /** The pending request for the stream again, or the wait for its offer. */
+  #askTimer: NodeJS.Timeout | undefined;
+  /** The publisher of the last connection: still ours to report when it is gone. */
+  #lastPeer: string | undefined;
 
   constructor(bus: Bus, config: WorkerConfig, log: Logger, deps: StreamWorkerDeps) {
     this.#bus = bus;
@@ -107,7 +116,7 @@ export class StreamWorker {
     if (this.#ending) return result.claim.release();
     this.#claim = result.claim;
     this.#phase = WorkerState.waiting;
-    this.#publish({ type: "ready", key, instance: this.instance });
+    this.#sayReady();
     this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_INTERVAL_MS);
     this.#log.info({ instance: this.instance }, "worker ready: waiting for an offer");
   }
@@ -132,6 +141,10 @@ export class StreamWorker {
     await this.close();
   }
 
+  #sayReady(): void {
+    this.#publish({ type: "ready", key: this.#config.stream.key, instance: this.instance, ...(this.#rearm > 0 ? { rearm: this.#rearm } : {}) });
+  }
+
   #publish(msg: FromWorker): void {
     this.#bus.publish(subjects.fromWorker(this.#config.scope, this.#config.stream.key), msg);
   }
@@ -150,7 +163,7 @@ export class StreamWorker {
     switch (msg.type) {
       case "hello":
         if (this.#session?.connected) this.#publish({ type: "connected", key: this.#config.stream.key, instance: this.instance, uuid: this.#session.id.uuid });
-        else if (!this.#ending) this.#publish({ type: "ready", key: this.#config.stream.key, instance: this.instance });
+        else if (!this.#ending) this.#sayReady();
         return;
       case "stop":
         void this.#end(msg.reason, "stop from the bus");
@@ -254,6 +267,10 @@ export class StreamWorker {
       await recorder.close();
       return false;
     }
+    // The publisher offered (after our request, or on her own): no request pending any more.
+    clearTimeout(this.#askTimer);
+    this.#lastPeer = id.uuid;
+    let connectedAt: number | undefined;
     const session: PeerSession = new PeerSession({
       id,
       config: this.#config,
@@ -264,15 +281,17 @@ export class StreamWorker {
       sendViaBus: (payload: Json) => this.#publish({ type: "peer", uuid: id.uuid, payload }),
       onDataChannelMessage: (msg) => this.#serially(() => this.#dispatch(id.uuid, msg, "dc")),
       onConnected: () => {
+        connectedAt = Date.now();
         this.#phase = WorkerState.recording;
         this.#publish({ type: "connected", key: this.#config.stream.key, instance: this.instance, uuid: id.uuid });
         log.info("peer connection connected");
       },
       onLost: (why) => {
+        const lostAt = Date.now();
         log.info({ why }, "publisher lost");
-        setTimeout(() => {
-          if (this.#session === session) void this.#end(EndReason.peerLost, why);
-        }, REBUILD_GRACE_MS);
+        setTimeout(() => this.#serially(() => {
+          if (this.#session === session) return this.#connectionLost(why, connectedAt === undefined ? undefined : lostAt - connectedAt);
+        }), REBUILD_GRACE_MS);
       },
       onRecorderEvent: (e) => this.#onRecorderEvent(e),
     });
@@ -285,6 +304,40 @@ export class StreamWorker {
     if (e.type === "max-duration") void this.#end(EndReason.maxDuration, "max duration reached");
     else if (e.type === "disk-error") this.#log.error({ error: e.error }, "recorder disk error");
     else this.#log.info({ event: e }, "recorder event");
+  }
+
+  /**
+   * The connection is lost and no rebuild replaced it, or our request for the stream brought no
+   * offer. Unless the publisher said `bye` (that ends the worker at once), she may still be in
+   * the room: ask for the stream again within the budget (lossPolicy.ts), else end `peer-lost`.
+   */
+  async #connectionLost(why: string, connectedForMs: number | undefined): Promise<void> {
+    if (this.#ending) return;
+    const decision = afterLoss(DEFAULT_LOSS_POLICY, { attempts: this.#lossAttempts, ...(connectedForMs !== undefined ? { connectedForMs } : {}) });
+    if (decision.action === "end") {
+      this.#log.info({ why, attempts: decision.attempts }, `connection lost; asked for the stream again ${decision.attempts} times without a lasting connection: ending as peer-lost`);
+      return this.#end(EndReason.peerLost, why);
+    }
+    this.#lossAttempts = decision.attempt;
+    this.#phase = WorkerState.reconnecting;
+    this.metrics.askedAgain();
+    this.#log.info({ why, attempt: decision.attempt, of: decision.of, delayMs: decision.delayMs }, `connection lost; asking for the stream again (attempt ${decision.attempt} of ${decision.of})`);
+    // Its file is final now; the next connection opens a new one, as a rebuild does.
+    await this.#retireSession();
+    clearTimeout(this.#askTimer);
+    // Serialized with signaling: an offer the publisher made on her own meanwhile wins, and is
+    // not replaced by the one our `play` would trigger.
+    this.#askTimer = setTimeout(() => this.#serially(() => this.#askAgain()), decision.delayMs);
+  }
+
+  /** Tell the signaler we want a new `play`, and give the publisher `offerWaitMs` to offer. */
+  #askAgain(): void {
+    if (this.#ending || this.#session) return;
+    this.#rearm += 1;
+    this.#sayReady();
+    this.#askTimer = setTimeout(() => this.#serially(() => {
+      if (!this.#session) return this.#connectionLost("no offer after asking for the stream again", undefined);
+    }), DEFAULT_LOSS_POLICY.offerWaitMs);
   }
 
   /** Close the current connection and finalize its file; the worker goes on. */
@@ -302,6 +355,7 @@ export class StreamWorker {
     if (this.#ending) return;
     this.#ending = true;
     this.#phase = WorkerState.ending;
+    clearTimeout(this.#askTimer);
     const session = this.#session;
     this.#log.info({ reason, detail }, "worker ending");
     // We leave on our own (stop, max duration, …): say bye first (spec §8.5).
@@ -318,7 +372,8 @@ export class StreamWorker {
     // on the stream's subjects (listeners there need not filter by instance).
     if (this.#claim) {
       this.#beat();
-      this.#publish({ type: "ended", key: this.#config.stream.key, instance: this.instance, reason, ...(session ? { uuid: session.id.uuid } : {}) });
+      const uuid = session?.id.uuid ?? this.#lastPeer;
+      this.#publish({ type: "ended", key: this.#config.stream.key, instance: this.instance, reason, ...(uuid !== undefined ? { uuid } : {}) });
       this.#claim.release();
     }
     await this.#bus.flush().catch((err: unknown) => this.#log.warn({ err }, "bus flush failed"));

@@ -46,6 +46,7 @@ export class WorkerMetrics {
   #connection: string | undefined;
   #ice: string | undefined;
   readonly #ended = new Map<EndReason, number>();
+  #askedAgain = 0;
   #registry: Registry | undefined;
 
   /** On the packet path: two additions, nothing else. */
@@ -69,6 +70,11 @@ export class WorkerMetrics {
 
   iceState(state: string): void {
     this.#ice = state;
+  }
+
+  /** A lost connection made the worker ask for the stream again (lossPolicy.ts). */
+  askedAgain(): void {
+    this.#askedAgain++;
   }
 
   ended(reason: EndReason): void {
@@ -126,6 +132,7 @@ export class WorkerMetrics {
     oneOf("rr_worker_connection_state", "1 for the peer connection's current state", CONNECTION_STATES, () => this.#connection);
     oneOf("rr_worker_ice_state", "1 for the ICE connection's current state", ICE_STATES, () => this.#ice);
     totalBy("rr_worker_ended_total", "connections ended, by reason", "reason", () => this.#ended);
+    total("rr_worker_asked_again_total", "times a lost connection made the worker ask for the stream again", () => this.#askedAgain);
     return registry;
   }
 }
