@@ -4,7 +4,7 @@
  * component running blind. (The stream worker logs and records anyway: src/cli/worker.ts.)
  */
 import { UsageError } from "../cli/command.ts";
-import { startHttpEndpoint, type HttpEndpoint, type HttpEndpointOptions } from "./httpEndpoint.ts";
+import type { HttpEndpoint, HttpEndpointOptions } from "./httpEndpoint.ts";
 
 /**
  * `--metrics-port` / `RR_METRICS_PORT` → a TCP port, or undefined for "no endpoint". Empty is
@@ -20,6 +20,9 @@ export function parseMetricsPort(value: string | undefined): number | undefined 
 
 /** `startHttpEndpoint`, with a bind failure (EADDRINUSE, EACCES) as a UsageError. */
 export async function startMetricsEndpoint(opts: HttpEndpointOptions): Promise<HttpEndpoint> {
+  // Imported here, not at the top: the stream worker parses --metrics-port through this file,
+  // and node:http costs a process ~4 MiB it never uses without a port (issue 7).
+  const { startHttpEndpoint } = await import("./httpEndpoint.ts");
   try {
     return await startHttpEndpoint(opts);
   } catch (err) {

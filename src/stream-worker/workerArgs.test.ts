@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { UsageError } from "../cli/command.ts";
 import { DEFAULT_PASSWORD } from "../config/types.ts";
+import { execFileSync } from "node:child_process";
 import { parseWorkerArgs, parseWorkerConfigJson } from "./workerArgs.ts";
 
 const base = ["--room", "myroom", "--stream-id", "cam 1", "--scope", "ns", "--recording", "rec"];
@@ -73,4 +74,11 @@ test("worker args - metrics port: off by default, flag over env, empty is off, j
   assert.equal(parseWorkerArgs(base, { RR_METRICS_PORT: "9102" }).metricsPort, 9102);
   assert.equal(parseWorkerArgs([...base, "--metrics-port", "9200"], { RR_METRICS_PORT: "9102" }).metricsPort, 9200);
   for (const bad of ["0", "65536", "80x", "-1", "1.5"]) assert.throws(() => parseWorkerArgs([...base, `--metrics-port=${bad}`], {}), UsageError, bad);
+});
+
+test("worker args - parsing --metrics-port loads no HTTP server (node:http is ~4 MiB a local worker never uses)", () => {
+  const script = `await import(${JSON.stringify(new URL("./workerArgs.ts", import.meta.url).href)});
+    process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (_?http|https)\\b/.test(m))));`;
+  const loaded = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" })) as string[];
+  assert.deepEqual(loaded, []);
 });
