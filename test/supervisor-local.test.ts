@@ -74,6 +74,20 @@ test("supervisor - a clean exit is not restarted until the stream returns under 
   await waitFor(() => r.readies("cam1").length === 2, WAIT, "worker for the returning stream");
 });
 
+test("supervisor - a stream re-seeded under a new uuid while its worker runs gets a worker once the old one ends", async () => {
+  await using r = rig();
+  r.join("cam1", "u1");
+  await waitFor(() => r.readies("cam1").length === 1, WAIT, "worker for u1");
+  const first = r.supervisor.workerForTesting("cam1")!;
+  r.join("cam1", "u2"); // the guest reloaded: same stream id, new publisher connection
+  await r.hub.flush();
+  // The signaler ends the obsolete worker (spec: supersede); it exits cleanly.
+  r.hub.publish(subjects.toWorker(scope, "cam1"), { type: "stop", reason: "superseded" });
+  assert.equal((await first.done()).reason, "superseded");
+  await waitFor(() => r.readies("cam1").length === 2, WAIT, "worker for u2");
+  assert.notEqual(r.supervisor.workerForTesting("cam1")!.pid, first.pid);
+});
+
 test("supervisor - stop() sends stop to every worker and waits for them to finish", async () => {
   const r = rig();
   r.join("a", "ua");

@@ -36,8 +36,11 @@ export interface LocalSupervisorOptions {
 }
 
 interface Entry {
+  /** The stream as the roster has it now (a re-seed moves it to a new publisher UUID). */
   stream: StreamInfo;
   proc?: WorkerProcess;
+  /** The publisher UUID the running process was started for. */
+  startedFor?: string;
   startedAt: number;
   restarts: number;
   attempt: number;
@@ -174,6 +177,7 @@ export class LocalSupervisor {
     this.#entries.set(key, entry);
     entry.state = undefined;
     entry.startedAt = Date.now();
+    entry.startedFor = entry.stream.uuid;
     const { transport, log, command, execArgv } = this.#o;
     const proc = new WorkerProcess({ transport, config: this.#o.workerConfig(entry.stream), log, ...(command ? { command } : {}), ...(execArgv ? { execArgv } : {}) });
     entry.proc = proc;
@@ -199,7 +203,10 @@ export class LocalSupervisor {
       case ExitVerdict.finished:
       case ExitVerdict.duplicate:
         log.info({ verdict, reason: exit.reason, peer: exit.uuid }, "worker finished");
-        this.#finished.add(finishedId(key, entry.stream.uuid));
+        // Finished is the connection this process was started for, not the roster's current
+        // UUID: a stream re-seeded under a new UUID while its old worker ran (superseded) is
+        // wanted again, and #reconcile below starts its worker.
+        this.#finished.add(finishedId(key, entry.startedFor ?? entry.stream.uuid));
         if (exit.uuid !== undefined) this.#finished.add(finishedId(key, exit.uuid));
         this.#entries.delete(key);
         this.#reconcile();
