@@ -5,16 +5,23 @@
 #         publisher), prometheus, iproute2
 #   go:   kube-apiserver, kube-controller-manager, etcd 3.5, helm (scripts/build-k8s.sh, cached
 #         under .cache/bin)
+# `provision.sh bench`: only what `npm run bench` needs (ffmpeg makes its clip, ffprobe counts
+# the frames written), no Go build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+WHAT="${1:-tests}"
 
-APT_PACKAGES=(
-  ffmpeg nats-server coturn chromium
-  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-nice
-  python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0
-  prometheus iproute2
-)
+if [ "$WHAT" = bench ]; then
+  APT_PACKAGES=(ffmpeg)
+else
+  APT_PACKAGES=(
+    ffmpeg nats-server coturn chromium
+    gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+    gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-nice
+    python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0
+    prometheus iproute2
+  )
+fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -29,4 +36,4 @@ if ((${#missing[@]})); then
   for svc in nats-server coturn prometheus; do $SUDO service "$svc" stop >/dev/null 2>&1 || true; done
 fi
 
-if [ -x scripts/build-k8s.sh ]; then scripts/build-k8s.sh; fi
+if [ "$WHAT" != bench ] && [ -x scripts/build-k8s.sh ]; then scripts/build-k8s.sh; fi
