@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import { waitFor } from "./wait.ts";
+import { isRunning, signalAndWait } from "./childStop.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -47,14 +48,7 @@ export async function startOperator(o: {
     }
   });
   const exited = new Promise<void>((res) => child.once("exit", () => res()));
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  const metricsUrl = await waitFor(() => metrics ?? (!alive() ? Promise.reject(new Error(`operator exited:\n${text}`)) : undefined), 30_000, "operator metrics address");
-  const end = async (signal: NodeJS.Signals) => {
-    if (!alive()) return;
-    child.kill(signal);
-    const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(t);
-  };
+  const metricsUrl = await waitFor(() => metrics ?? (!isRunning(child) ? Promise.reject(new Error(`operator exited:\n${text}`)) : undefined), 30_000, "operator metrics address");
+  const end = (signal: NodeJS.Signals) => signalAndWait(child, exited, signal, 10_000);
   return { pid: child.pid!, metricsUrl, log: () => text, kill: () => end("SIGKILL"), stop: () => end("SIGTERM"), [Symbol.asyncDispose]: () => end("SIGTERM") };
 }

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { freePort } from "./freePort.ts";
 import { CHART_DIR } from "./helm.ts";
 import { waitFor } from "./wait.ts";
+import { runOnce, signalAndWait } from "./childStop.ts";
 
 export const PROMETHEUS_BIN = "/usr/bin/prometheus";
 const START_TIMEOUT_MS = 60_000;
@@ -76,19 +77,10 @@ export async function startPrometheus(opts: { jobs: readonly ScrapeJob[]; ruleFi
   child.stderr.setEncoding("utf8").on("data", (s: string) => (log = (log + s).slice(-20_000)));
   const exited = once(child, "exit");
 
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-        await exited;
-        clearTimeout(timer);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    })();
-    return stopping;
-  };
+  const stop = runOnce(async () => {
+    await signalAndWait(child, exited, "SIGTERM", STOP_TIMEOUT_MS);
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const api = async <T>(path: string): Promise<T> => {
     const res = await fetch(`${url}${path}`);

@@ -7,6 +7,7 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "./wait.ts";
+import { runOnce, signalAndWait } from "./childStop.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const START_TIMEOUT_MS = 30_000;
@@ -99,18 +100,12 @@ export async function startPublisherProcess(o: PublisherProcessOptions): Promise
     if (stopped?.viewers) return stopped.viewers;
     return events.filter((e) => e.event === "viewer-ended").map((e) => e.stats as ViewerMedia);
   };
-  let stopping: Promise<readonly ViewerMedia[]> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
-      return spans();
-    })();
-    return stopping;
-  };
+  const stop = runOnce(async () => {
+    await signalAndWait(child, exited);
+    return spans();
+  });
   const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited;
+    await signalAndWait(child, exited, "SIGKILL");
   };
   return {
     pid: child.pid ?? -1,

@@ -10,6 +10,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SegmentSidecar } from "../../src/media/sidecar.ts";
 import type { ViewerMedia } from "./publisher.ts";
+import { runOnce, signalAndWait } from "./childStop.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SEGMENT = /\.(webm|mkv)$/;
@@ -61,14 +62,7 @@ export function startRecorderProcess(o: RecorderProcessOptions): RecorderProcess
   child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
   child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
   const exited = once(child, "exit").then(([code]) => code as number | null);
-  let stopping: Promise<number | null> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      return exited;
-    })();
-    return stopping;
-  };
+  const stop = runOnce(() => signalAndWait(child, exited));
   return {
     pid: child.pid ?? -1,
     stderr: () => stderr,

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
 import type { Dialect } from "../../src/config/types.ts";
 import { waitFor } from "./wait.ts";
+import { runOnce, signalAndWait } from "./childStop.ts";
 
 export { startRelay, type Relay, type RelayOptions } from "../../src/relay/index.ts";
 
@@ -49,14 +50,7 @@ export async function startRelayProcess(opts: { dialect?: Dialect; args?: readon
     });
   });
 
-  let stopping: Promise<number | null> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      return exited;
-    })();
-    return stopping;
-  };
+  const stop = runOnce(() => signalAndWait(child, exited));
   return {
     url,
     pid: child.pid ?? -1,

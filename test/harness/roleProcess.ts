@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { signalAndWait } from "./childStop.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const STOP_TIMEOUT_MS = 20_000;
@@ -36,14 +37,7 @@ export function startRole(role: string, args: readonly string[], env: Readonly<R
   child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
   let exit: number | string | undefined;
   const exitedP = once(child, "exit").then(([code, signal]) => (exit = (code as number | null) ?? (signal as string)));
-  const end = (signal: NodeJS.Signals): Promise<number | string> => {
-    if (exit === undefined) {
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-      void exitedP.then(() => clearTimeout(timer));
-    }
-    return exitedP;
-  };
+  const end = (signal: NodeJS.Signals): Promise<number | string> => signalAndWait(child, exitedP, signal, STOP_TIMEOUT_MS);
   return {
     pid: child.pid ?? -1,
     lines: () =>

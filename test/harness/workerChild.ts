@@ -9,6 +9,7 @@ import type { MemoryBus } from "../../src/bus/MemoryBus.ts";
 import { subjects, type SubjectScope } from "../../src/bus/subjects.ts";
 import { DEFAULT_SALT } from "../../src/config/types.ts";
 import type { Logger } from "../../src/observability/logger.ts";
+import { signalAndWait } from "./childStop.ts";
 
 const MAIN = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 
@@ -47,8 +48,7 @@ export function startWorkerChild(o: {
   const attachment = attachChild(o.hub, child, { log: o.log, permit: [subjects.everything(o.scope)] });
   const stop = async () => {
     attachment.detach();
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited;
+    await signalAndWait(child, exited, "SIGKILL");
   };
   return { child, exited, stderr: () => stderr, stop, [Symbol.asyncDispose]: stop };
 }
