@@ -16,7 +16,7 @@ import { NatsBus } from "../src/bus/NatsBus.ts";
 import { parseHeartbeat, type Heartbeat } from "../src/bus/messages.ts";
 import { subjects, type SubjectScope } from "../src/bus/subjects.ts";
 import { createRootLogger } from "../src/observability/logger.ts";
-import { EXIT_CONFIG } from "../src/cli/command.ts";
+import { EXIT_CONFIG } from "../src/config/errors.ts";
 import { decodeErrors, probe } from "./harness/ffprobe.ts";
 import { freePort } from "./harness/freePort.ts";
 import { startNats } from "./harness/nats.ts";

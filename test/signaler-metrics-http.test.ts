@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { EXIT_CONFIG } from "../src/cli/command.ts";
+import { EXIT_CONFIG } from "../src/config/errors.ts";
 import { freePort } from "./harness/freePort.ts";
 import { startNats } from "./harness/nats.ts";
 import { startPublisherProcess } from "./harness/publisher.ts";

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { attachChild } from "../src/bus/attachChild.ts";
 import { MemoryBus } from "../src/bus/MemoryBus.ts";
 import { subjects } from "../src/bus/subjects.ts";
-import { EXIT_CONFIG } from "../src/cli/command.ts";
+import { EXIT_CONFIG } from "../src/config/errors.ts";
 import { DEFAULT_SALT } from "../src/config/types.ts";
 import { createRootLogger } from "../src/observability/logger.ts";
 import { probe } from "./fixtures/media-probe.ts";

@@ -17,7 +17,7 @@ import type { BusHandler } from "./Bus.ts";
 import { BaseBus, type LocalSubscription } from "./BaseBus.ts";
 import { OutageBuffer } from "./OutageBuffer.ts";
 import { CHUNK_HEADER, ChunkAssembler, formatChunkTag, parseChunkTag, splitPayload } from "./chunks.ts";
-import type { NatsSettings } from "./natsOptions.ts";
+import type { NatsSettings } from "./natsSettings.ts";
 import type { Logger } from "../observability/logger.ts";
 
 /** Room left in each NATS message for our chunk header and the server's framing. */

@@ -1,7 +1,7 @@
 import type { Logger } from "../observability/logger.ts";
 import type { Bus } from "./Bus.ts";
 import { IpcBus } from "./IpcBus.ts";
-import type { NatsSettings } from "./natsOptions.ts";
+import type { NatsSettings } from "./natsSettings.ts";
 
 export interface ConnectOptions {
   readonly log: Logger;

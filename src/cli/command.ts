@@ -7,10 +7,3 @@ export interface Command {
   readonly usage: string;
   run(argv: readonly string[]): Promise<number>;
 }
-
-/** Exit code for bad flags or config: the supervisor never restarts a worker that exits with it. */
-export const EXIT_CONFIG = 42;
-
-export class UsageError extends Error {
-  override name = "UsageError";
-}

@@ -1,5 +1,5 @@
 import type { Command } from "./command.ts";
-import { EXIT_CONFIG, UsageError } from "./command.ts";
+import { EXIT_CONFIG, UsageError } from "../config/errors.ts";
 import { enableCompileCache } from "./compileCache.ts";
 
 /**

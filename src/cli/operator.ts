@@ -6,8 +6,8 @@
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import type { Command } from "./command.ts";
-import { UsageError } from "./command.ts";
-import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings } from "../bus/natsOptions.ts";
+import { UsageError } from "../config/errors.ts";
+import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings } from "../config/natsOptions.ts";
 import { connectBus } from "../bus/connect.ts";
 import { createRootLogger } from "../observability/logger.ts";
 import { Controller } from "../operator/Controller.ts";

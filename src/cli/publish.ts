@@ -8,7 +8,7 @@ import { DEFAULT_SALT, DEFAULT_SERVER } from "../config/types.ts";
 import { createRootLogger } from "../observability/logger.ts";
 import { startPublisher, type PublisherEvent } from "../publisher/Publisher.ts";
 import type { Command } from "./command.ts";
-import { UsageError } from "./command.ts";
+import { UsageError } from "../config/errors.ts";
 
 const usage = `Usage: room-recorder publish --room R --stream ID [flags]
 

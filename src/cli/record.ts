@@ -18,12 +18,13 @@ import { parseRecordArgs, RECORD_USAGE, type RecordConfig } from "../config/pars
 import { compileStreamFilters } from "../config/streamFilters.ts";
 import type { IceSettings, WorkerConfig } from "../config/types.ts";
 import { createRootLogger, type Logger } from "../observability/logger.ts";
-import { startMetricsEndpoint } from "../observability/metricsPort.ts";
+import { startMetricsEndpoint } from "./metricsEndpoint.ts";
 import { Signaler } from "../signaler/Signaler.ts";
 import { WORKER_NODE_FLAGS } from "../stream-worker/nodeFlags.ts";
 import { LocalSupervisor } from "../supervisor/LocalSupervisor.ts";
 import { transportBus, type WorkerTransport } from "../supervisor/WorkerProcess.ts";
-import { UsageError, type Command } from "./command.ts";
+import { UsageError } from "../config/errors.ts";
+import type { Command } from "./command.ts";
 import { renderStatusTable } from "./status-table.ts";
 import { roomNotice } from "./roomNotice.ts";
 

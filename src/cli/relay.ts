@@ -9,7 +9,7 @@ import type { Dialect } from "../config/types.ts";
 import { createRootLogger } from "../observability/logger.ts";
 import { startRelay } from "../relay/index.ts";
 import type { Command } from "./command.ts";
-import { UsageError } from "./command.ts";
+import { UsageError } from "../config/errors.ts";
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_TLS_PORT = 8443;

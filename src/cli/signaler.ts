@@ -7,7 +7,7 @@
  */
 import { connectBus } from "../bus/connect.ts";
 import { createRootLogger } from "../observability/logger.ts";
-import { startMetricsEndpoint } from "../observability/metricsPort.ts";
+import { startMetricsEndpoint } from "./metricsEndpoint.ts";
 import { Signaler } from "../signaler/Signaler.ts";
 import type { Command } from "./command.ts";
 import { parseSignalerArgs, SIGNALER_USAGE } from "./signalerArgs.ts";

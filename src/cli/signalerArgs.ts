@@ -3,12 +3,13 @@
  * password file). Flags mirror src/operator/specs/args.ts; secrets come from the environment.
  */
 import { parseArgs } from "node:util";
-import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings, type NatsSettings } from "../bus/natsOptions.ts";
+import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings } from "../config/natsOptions.ts";
+import type { NatsSettings } from "../bus/natsSettings.ts";
 import type { SubjectScope } from "../bus/subjects.ts";
 import { DEFAULT_SALT, DEFAULT_SERVER, type Dialect, type RoomSettings } from "../config/types.ts";
-import { parseMetricsPort } from "../observability/metricsPort.ts";
-import { UsageError } from "./command.ts";
-import { roomPassword } from "./roomPassword.ts";
+import { parseMetricsPort } from "../config/metricsPort.ts";
+import { UsageError } from "../config/errors.ts";
+import { roomPassword } from "../config/roomPassword.ts";
 
 export interface SignalerCommandConfig {
   readonly scope: SubjectScope;

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildIceSettings } from "./ice.ts";
 import { parseRecordArgs, RECORD_USAGE } from "./parseRecordArgs.ts";
-import { UsageError } from "../cli/command.ts";
+import { UsageError } from "./errors.ts";
 
 test("record args - defaults", () => {
   const c = parseRecordArgs(["--room", "myroom"], {});

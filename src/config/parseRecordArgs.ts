@@ -4,10 +4,11 @@
  * collected here: `buildIceSettings` (config/ice.ts) validates them and may fetch TURN.
  */
 import { parseArgs } from "node:util";
-import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings, type NatsSettings } from "../bus/natsOptions.ts";
+import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings } from "./natsOptions.ts";
+import type { NatsSettings } from "../bus/natsSettings.ts";
 import { subjectToken, type SubjectScope } from "../bus/subjects.ts";
-import { UsageError } from "../cli/command.ts";
-import { parseMetricsPort } from "../observability/metricsPort.ts";
+import { UsageError } from "./errors.ts";
+import { parseMetricsPort } from "./metricsPort.ts";
 import { sanitizeRoom } from "../protocol/sanitize.ts";
 import { DEFAULT_PASSWORD, DEFAULT_SALT, DEFAULT_SEGMENT_SECONDS, DEFAULT_SERVER, type Dialect, type OutputSettings, type RoomSettings, type StreamFilters } from "./types.ts";
 

@@ -10,7 +10,7 @@ export const PodOutcome = {
   terminating: "terminating",
   /** Exit 0: the worker's stream left (bye, peer lost) or it was stopped cleanly. */
   succeeded: "succeeded",
-  /** Exit 42: bad configuration; restarting cannot help (cli/command.ts EXIT_CONFIG). */
+  /** Exit 42: bad configuration; restarting cannot help (config/errors.ts EXIT_CONFIG). */
   configError: "config-error",
   /** Exit 3: another worker already records this stream (supervisor/exitPolicy.ts). */
   duplicate: "duplicate",

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { UsageError } from "../cli/command.ts";
+import { UsageError } from "../config/errors.ts";
 import { DEFAULT_PASSWORD } from "../config/types.ts";
 import { execFileSync } from "node:child_process";
 import { parseWorkerArgs, parseWorkerConfigJson } from "./workerArgs.ts";

@@ -5,14 +5,15 @@
  * TURN credentials are env (ICE_<i>_USERNAME / ICE_<i>_CREDENTIAL) or inline in --turn.
  */
 import { parseArgs } from "node:util";
-import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings, type NatsSettings } from "../bus/natsOptions.ts";
+import { NATS_ARG_OPTIONS, NATS_USAGE, parseNatsSettings } from "../config/natsOptions.ts";
+import type { NatsSettings } from "../bus/natsSettings.ts";
 import { isSubjectToken, subjectToken, streamKey } from "../bus/subjects.ts";
-import { UsageError } from "../cli/command.ts";
-import { roomPassword } from "../cli/roomPassword.ts";
+import { UsageError } from "../config/errors.ts";
+import { roomPassword } from "../config/roomPassword.ts";
 import { IceConfigError, parseIceServerUrl } from "../config/iceUrl.ts";
 import { DEFAULT_SALT, type IceServerConfig, type WorkerConfig } from "../config/types.ts";
 import type { VideoCodec } from "../media/types.ts";
-import { parseMetricsPort } from "../observability/metricsPort.ts";
+import { parseMetricsPort } from "../config/metricsPort.ts";
 
 export const DEFAULT_INACTIVITY_MS = 10_000;
 const CODECS: readonly VideoCodec[] = ["vp8", "h264", "vp9", "av1"];

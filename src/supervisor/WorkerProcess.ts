@@ -5,7 +5,7 @@ import { attachChild } from "../bus/attachChild.ts";
 import type { Bus } from "../bus/Bus.ts";
 import type { MemoryBus } from "../bus/MemoryBus.ts";
 import { parseFromWorker, type EndReason } from "../bus/messages.ts";
-import type { NatsSettings } from "../bus/natsOptions.ts";
+import type { NatsSettings } from "../bus/natsSettings.ts";
 import { subjects } from "../bus/subjects.ts";
 import type { WorkerConfig } from "../config/types.ts";
 import type { Logger } from "../observability/logger.ts";

@@ -2,7 +2,7 @@
  * What a worker's exit means, pure (style.md §7 "classify, then act"), and the restart
  * backoff: 1 s, 2 s, … 30 s, reset once a worker stayed up for 60 s.
  */
-import { EXIT_CONFIG } from "../cli/command.ts";
+import { EXIT_CONFIG } from "../config/errors.ts";
 import type { WorkerExit } from "./WorkerProcess.ts";
 
 /** `room-recorder worker` exit code when another worker already records the stream. */

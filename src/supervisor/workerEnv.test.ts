@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseNatsSettings } from "../bus/natsOptions.ts";
+import { parseNatsSettings } from "../config/natsOptions.ts";
 import type { WorkerConfig } from "../config/types.ts";
 import { parseWorkerArgs } from "../stream-worker/workerArgs.ts";
 import { workerEnv } from "./workerEnv.ts";

@@ -5,7 +5,7 @@
  * `parseWorkerArgs` (src/stream-worker/workerArgs.ts): RR_WORKER_CONFIG + RR_PASSWORD, and
  * over NATS the variables of `parseNatsSettings` (docs/nats.md, "Configuration").
  */
-import type { NatsSettings } from "../bus/natsOptions.ts";
+import type { NatsSettings } from "../bus/natsSettings.ts";
 import type { WorkerConfig } from "../config/types.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { NATS_ARG_OPTIONS, parseNatsSettings } from "./natsOptions.ts";
-import { UsageError } from "../cli/command.ts";
+import { UsageError } from "./errors.ts";
 
 const flags = (...args: string[]) => parseArgs({ args, options: NATS_ARG_OPTIONS, strict: true }).values;
 

@@ -6,25 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import type { ParseArgsConfig } from "node:util";
-import { UsageError } from "../cli/command.ts";
-import { subjects, type SubjectScope } from "./subjects.ts";
-
-export interface NatsSettings {
-  /** Server URLs, tried in random order. */
-  readonly servers: readonly string[];
-  readonly user?: string;
-  readonly password?: string;
-  readonly token?: string;
-  /** Path of an NKey seed file (`SU…`). */
-  readonly nkeyFile?: string;
-  /** Path of a decentralized-auth creds file (JWT + seed). */
-  readonly credsFile?: string;
-  readonly tls?: { readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string };
-  /** Reply subjects of this client's requests; must be a subject the user may subscribe to. */
-  readonly inboxPrefix?: string;
-  /** Shown by the server's monitoring (`connz`). */
-  readonly name?: string;
-}
+import type { NatsSettings } from "../bus/natsSettings.ts";
+import { subjects, type SubjectScope } from "../bus/subjects.ts";
+import { UsageError } from "./errors.ts";
 
 /** Spread into `util.parseArgs({ options })`. */
 export const NATS_ARG_OPTIONS = {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { DEFAULT_PASSWORD } from "../config/types.ts";
-import { UsageError } from "./command.ts";
+import { DEFAULT_PASSWORD } from "./types.ts";
+import { UsageError } from "./errors.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
