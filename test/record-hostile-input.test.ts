@@ -20,7 +20,7 @@ import { startPublisherProcess, type PublisherProcess } from "./harness/publishe
 import { probe } from "./harness/ffprobe.ts";
 import { waitFor } from "./harness/wait.ts";
 import { roomId, wireStreamId } from "../src/protocol/hash.ts";
-import { DEFAULT_PASSWORD, DEFAULT_SALT } from "../src/config/types.ts";
+import { DEFAULT_PASSWORD, DEFAULT_SALT } from "../src/protocol/defaults.ts";
 
 const ROOM = "hostile_room";
 const SAFE_DIR = /^[A-Za-z0-9_~-]+$/;

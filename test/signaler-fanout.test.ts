@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pino } from "pino";
-import { DEFAULT_PASSWORD } from "../src/config/types.ts";
+import { DEFAULT_PASSWORD } from "../src/protocol/defaults.ts";
 import { roomId, wireStreamId } from "../src/protocol/hash.ts";
 import { normalizePassword } from "../src/protocol/sanitize.ts";
 import { startFakeWorker } from "./harness/fakeWorker.ts";

@@ -13,7 +13,7 @@ import { attachChild } from "../src/bus/attachChild.ts";
 import { MemoryBus } from "../src/bus/MemoryBus.ts";
 import { subjects } from "../src/bus/subjects.ts";
 import { EXIT_CONFIG } from "../src/config/errors.ts";
-import { DEFAULT_SALT } from "../src/config/types.ts";
+import { DEFAULT_SALT } from "../src/protocol/defaults.ts";
 import { createRootLogger } from "../src/observability/logger.ts";
 import { probe } from "./fixtures/media-probe.ts";
 import { waitFor } from "./harness/wait.ts";

@@ -4,7 +4,8 @@
  * stderr. Ends after `--duration` seconds or on SIGINT/SIGTERM, saying `bye` to every viewer.
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_SALT, DEFAULT_SERVER } from "../config/types.ts";
+import { DEFAULT_SERVER } from "../config/types.ts";
+import { DEFAULT_SALT } from "../protocol/defaults.ts";
 import { createRootLogger } from "../observability/logger.ts";
 import { startPublisher, type PublisherEvent } from "../publisher/Publisher.ts";
 import type { Command } from "./command.ts";

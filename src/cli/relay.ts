@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { Dialect } from "../config/types.ts";
+import type { Dialect } from "../protocol/defaults.ts";
 import { createRootLogger } from "../observability/logger.ts";
 import { startRelay } from "../relay/index.ts";
 import type { Command } from "./command.ts";

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseSignalerArgs } from "./signalerArgs.ts";
 import { UsageError } from "../config/errors.ts";
-import { DEFAULT_PASSWORD, DEFAULT_SALT, DEFAULT_SERVER } from "../config/types.ts";
+import { DEFAULT_SERVER } from "../config/types.ts";
+import { DEFAULT_PASSWORD, DEFAULT_SALT } from "../protocol/defaults.ts";
 
 const NATS = ["--nats", "nats://127.0.0.1:4222"];
 

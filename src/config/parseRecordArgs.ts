@@ -10,7 +10,8 @@ import { subjectToken, type SubjectScope } from "../bus/subjects.ts";
 import { UsageError } from "./errors.ts";
 import { parseMetricsPort } from "./metricsPort.ts";
 import { sanitizeRoom } from "../protocol/sanitize.ts";
-import { DEFAULT_PASSWORD, DEFAULT_SALT, DEFAULT_SEGMENT_SECONDS, DEFAULT_SERVER, type Dialect, type OutputSettings, type RoomSettings, type StreamFilters } from "./types.ts";
+import { DEFAULT_SEGMENT_SECONDS, DEFAULT_SERVER, type OutputSettings, type RoomSettings, type StreamFilters } from "./types.ts";
+import { DEFAULT_PASSWORD, DEFAULT_SALT, type Dialect } from "../protocol/defaults.ts";
 
 export type PreferCodec = "vp8" | "vp9" | "av1" | "h264";
 

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { DEFAULT_PASSWORD } from "./types.ts";
+import { DEFAULT_PASSWORD } from "../protocol/defaults.ts";
 import { UsageError } from "./errors.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -3,16 +3,11 @@
  * each role's entry point; components receive these objects and never read `process.env`.
  */
 import type { SubjectScope } from "../bus/subjects.ts";
+import type { Dialect } from "../protocol/defaults.ts";
 
-/** VDO.Ninja's default room password (spec §3.2): hashing and encryption are on by default. */
-export const DEFAULT_PASSWORD = "someEncryptionKey123";
-/** Salt for vdo.ninja and for IP/localhost deployments (spec §3.3). */
-export const DEFAULT_SALT = "vdo.ninja";
 export const DEFAULT_SERVER = "wss://wss.vdo.ninja:443";
 /** Segment length when `--segment` is not given. @default 0 = one file per connection */
 export const DEFAULT_SEGMENT_SECONDS = 0;
-
-export type Dialect = "official" | "fanout";
 
 export interface RoomSettings {
   /** Room name as the user typed it (sanitized later by protocol/). */

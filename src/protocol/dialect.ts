@@ -4,7 +4,7 @@
  * the browser filters them and `from` becomes `UUID`, so the rest of the code sees one dialect.
  */
 import { randomInt } from "node:crypto";
-import type { Dialect } from "../config/types.ts";
+import type { Dialect } from "./defaults.ts";
 import type { Json } from "./fields.ts";
 
 export interface DialectContext {

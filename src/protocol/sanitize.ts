@@ -2,7 +2,7 @@
  * The browser's input sanitizers (spec §3.1). They run on what the operator types, before
  * hashing; ids that arrive from strangers are never "sanitized" into something else.
  */
-import { DEFAULT_PASSWORD } from "../config/types.ts";
+import { DEFAULT_PASSWORD } from "./defaults.ts";
 import { ProtocolInputError } from "./errors.ts";
 
 export const MAX_ROOM_CHARS = 30;

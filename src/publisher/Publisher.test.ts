@@ -20,7 +20,7 @@ import { decodePeerPayload, type DecodedPeerMessage } from "../protocol/payload.
 import { fromWire, newFanoutId, toWire } from "../protocol/dialect.ts";
 import { iceMessage, joinRoomMessage, playMessage, sdpMessage, settingsMessage } from "../protocol/builders.ts";
 import type { Json } from "../protocol/fields.ts";
-import type { Dialect } from "../config/types.ts";
+import type { Dialect } from "../protocol/defaults.ts";
 import { startPublisher, type PublisherEvent } from "./Publisher.ts";
 import { waitFor } from "../../test/harness/wait.ts";
 

@@ -10,7 +10,8 @@
  */
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
-import { DEFAULT_SALT, DEFAULT_SERVER, type Dialect } from "../config/types.ts";
+import { DEFAULT_SERVER } from "../config/types.ts";
+import { DEFAULT_SALT, type Dialect } from "../protocol/defaults.ts";
 import { createRootLogger, type Logger } from "../observability/logger.ts";
 import { joinRoomMessage, seedMessage } from "../protocol/builders.ts";
 import { deriveKey, type PayloadKey } from "../protocol/crypto.ts";

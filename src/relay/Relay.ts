@@ -9,7 +9,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from "nod
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
-import type { Dialect } from "../config/types.ts";
+import type { Dialect } from "../protocol/defaults.ts";
 import { createRootLogger, type Logger } from "../observability/logger.ts";
 import { LIMITS, parseJsonFrame } from "../protocol/index.ts";
 import { FanoutRelayState } from "./FanoutRelayState.ts";

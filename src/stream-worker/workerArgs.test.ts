@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { UsageError } from "../config/errors.ts";
-import { DEFAULT_PASSWORD } from "../config/types.ts";
+import { DEFAULT_PASSWORD } from "../protocol/defaults.ts";
 import { execFileSync } from "node:child_process";
 import { parseWorkerArgs, parseWorkerConfigJson } from "./workerArgs.ts";
 

@@ -11,7 +11,8 @@ import { isSubjectToken, subjectToken, streamKey } from "../bus/subjects.ts";
 import { UsageError } from "../config/errors.ts";
 import { roomPassword } from "../config/roomPassword.ts";
 import { IceConfigError, parseIceServerUrl } from "../config/iceUrl.ts";
-import { DEFAULT_SALT, type IceServerConfig, type WorkerConfig } from "../config/types.ts";
+import type { IceServerConfig, WorkerConfig } from "../config/types.ts";
+import { DEFAULT_SALT } from "../protocol/defaults.ts";
 import type { VideoCodec } from "../media/types.ts";
 import { parseMetricsPort } from "../config/metricsPort.ts";
 

@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
-import type { Dialect } from "../../src/config/types.ts";
+import type { Dialect } from "../../src/protocol/defaults.ts";
 import { waitFor } from "./wait.ts";
 import { runOnce, signalAndWait } from "./childStop.ts";
 

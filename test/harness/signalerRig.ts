@@ -6,7 +6,8 @@ import { pino } from "pino";
 import { MemoryBus } from "../../src/bus/MemoryBus.ts";
 import { parseRosterEvent, type RosterEvent } from "../../src/bus/messages.ts";
 import { subjects, type SubjectScope } from "../../src/bus/subjects.ts";
-import { DEFAULT_PASSWORD, type Dialect, type RoomSettings } from "../../src/config/types.ts";
+import type { RoomSettings } from "../../src/config/types.ts";
+import { DEFAULT_PASSWORD, type Dialect } from "../../src/protocol/defaults.ts";
 import { Signaler } from "../../src/signaler/Signaler.ts";
 import { startRelay, type Relay } from "./relay.ts";
 

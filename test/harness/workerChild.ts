@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { attachChild } from "../../src/bus/attachChild.ts";
 import type { MemoryBus } from "../../src/bus/MemoryBus.ts";
 import { subjects, type SubjectScope } from "../../src/bus/subjects.ts";
-import { DEFAULT_SALT } from "../../src/config/types.ts";
+import { DEFAULT_SALT } from "../../src/protocol/defaults.ts";
 import type { Logger } from "../../src/observability/logger.ts";
 import { signalAndWait } from "./childStop.ts";
 

@@ -10,7 +10,7 @@ import { parseFromWorker, parseHeartbeat, type FromWorker, type Heartbeat } from
 import { subjects, type SubjectScope } from "../../src/bus/subjects.ts";
 import type { Logger } from "../../src/observability/logger.ts";
 import { decodePeerPayload, deriveKey, normalizePassword, parsePeerMessage, type PayloadKey } from "../../src/protocol/index.ts";
-import { DEFAULT_SALT } from "../../src/config/types.ts";
+import { DEFAULT_SALT } from "../../src/protocol/defaults.ts";
 import { audioClip, videoClip, type PublishCodec } from "../../src/publisher/clips.ts";
 import { MediaLoop } from "../../src/publisher/MediaLoop.ts";
 import { ViewerPeer, type OfferMode } from "../../src/publisher/ViewerPeer.ts";
