@@ -1,6 +1,7 @@
 /**
- * Typed, frozen configuration shared by the roles. Parsing (flags, env) lives in `cli/` and in
- * each role's entry point; components receive these objects and never read `process.env`.
+ * Typed, frozen configuration shared by the roles. Parsing (flags, env) lives beside it in
+ * config/ and in each role's own args parser; components receive these objects and never read
+ * `process.env`.
  */
 import type { SubjectScope } from "../bus/subjects.ts";
 import type { Dialect } from "../protocol/defaults.ts";
