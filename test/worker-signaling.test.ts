@@ -89,3 +89,30 @@ test("worker - a publisher that rebuilds (new session) gets a new peer connectio
     await rm(outDir, { recursive: true, force: true });
   }
 });
+
+test("worker - a publisher lost without bye is asked for again within the budget, then the worker ends peer-lost", async () => {
+  const outDir = await mkdtemp(join(tmpdir(), "rr-worker-lost-"));
+  const bus = new MemoryBus({ log });
+  await using relay = startWorkerRelay({ bus, scope, key: "cam1", password: "someEncryptionKey123", offer: "media", codec: "vp8", log });
+  // Short delays: what is under test is the budget, not the production timings (lossPolicy.test.ts has those).
+  const lossPolicy = { maxAttempts: 2, firstDelayMs: 50, stableMs: 60_000, offerWaitMs: 1000 };
+  const worker = new StreamWorker(bus, config(outDir), log, { createRecorder: (o) => createStreamRecorder(o, log), lossPolicy });
+  try {
+    await waitFor(() => relay.heartbeats.some((h) => h.framesWritten > 30), TIMEOUT_MS, "recording");
+    // She vanishes: her peer connection closes without a bye, and (this relay plays no one
+    // twice) no offer answers the worker's requests for the stream.
+    relay.publisher()!.close("network gone", false);
+    assert.equal(await worker.done(), "peer-lost");
+    const readies = relay.fromWorker.filter((m) => m.type === "ready").map((m) => (m.type === "ready" ? m.rearm ?? 0 : -1));
+    assert.deepEqual(readies, [0, 1, 2], "the first ready, then one request per attempt of the budget");
+    assert.deepEqual(relay.fromWorker.at(-1), { type: "ended", key: "cam1", instance: worker.instance, reason: "peer-lost", uuid: PUBLISHER_UUID });
+    const files = (await readdir(join(outDir, "room1", "cam1"))).filter((f) => f.endsWith(".webm"));
+    assert.equal(files.length, 1, "no connection came back, so no second file");
+    const p = probe(join(outDir, "room1", "cam1", files[0]!));
+    assert.ok(p.streams.some((st) => st.codec_type === "video"), "the file from before the loss is finalized and readable");
+  } finally {
+    await worker.close();
+    await bus.close();
+    await rm(outDir, { recursive: true, force: true });
+  }
+});

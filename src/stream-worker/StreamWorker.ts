@@ -12,7 +12,7 @@ import {
   type DecodedPeerMessage, type Json, type PayloadKey, type SessionDescription,
 } from "../protocol/index.ts";
 import { addTotals, buildHeartbeat, HEARTBEAT_INTERVAL_MS, ZERO_TOTALS } from "./heartbeat.ts";
-import { afterLoss, DEFAULT_LOSS_POLICY } from "./lossPolicy.ts";
+import { afterLoss, DEFAULT_LOSS_POLICY, type LossPolicy } from "./lossPolicy.ts";
 import { PeerSession } from "./PeerSession.ts";
 import { PendingIce } from "./PendingIce.ts";
 import type { CreateRecorder } from "./recorderPort.ts";
@@ -25,6 +25,8 @@ export interface StreamWorkerDeps {
   readonly metrics?: WorkerMetrics;
   /** How long to wait for another worker to say it owns the stream. @default claim.ts DEFAULT_CLAIM_WINDOW_MS */
   readonly claimWindowMs?: number;
+  /** When a lost connection is asked for again. @default lossPolicy.ts DEFAULT_LOSS_POLICY */
+  readonly lossPolicy?: LossPolicy;
 }
 
 type Via = "bus" | "dc";
@@ -50,6 +52,7 @@ export class StreamWorker {
   readonly #config: WorkerConfig;
   readonly #log: Logger;
   readonly #createRecorder: CreateRecorder;
+  readonly #lossPolicy: LossPolicy;
   readonly #key: PayloadKey | undefined;
   readonly #sub: Subscription;
   readonly #pendingIce = new PendingIce();
@@ -82,6 +85,7 @@ export class StreamWorker {
     this.#config = config;
     this.#log = log.child({ component: "stream-worker", recording: config.scope.recording, stream: config.stream.key });
     this.#createRecorder = deps.createRecorder;
+    this.#lossPolicy = deps.lossPolicy ?? DEFAULT_LOSS_POLICY;
     this.metrics = deps.metrics ?? new WorkerMetrics();
     // The config holds the password as the user gave it; hashing and keys use the browser's
     // encoded form (spec §3.1), as the signaler does.
@@ -313,7 +317,7 @@ export class StreamWorker {
    */
   async #connectionLost(why: string, connectedForMs: number | undefined): Promise<void> {
     if (this.#ending) return;
-    const decision = afterLoss(DEFAULT_LOSS_POLICY, { attempts: this.#lossAttempts, ...(connectedForMs !== undefined ? { connectedForMs } : {}) });
+    const decision = afterLoss(this.#lossPolicy, { attempts: this.#lossAttempts, ...(connectedForMs !== undefined ? { connectedForMs } : {}) });
     if (decision.action === "end") {
       this.#log.info({ why, attempts: decision.attempts }, `connection lost; asked for the stream again ${decision.attempts} times without a lasting connection: ending as peer-lost`);
       return this.#end(EndReason.peerLost, why);
@@ -337,7 +341,7 @@ export class StreamWorker {
     this.#sayReady();
     this.#askTimer = setTimeout(() => this.#serially(() => {
       if (!this.#session) return this.#connectionLost("no offer after asking for the stream again", undefined);
-    }), DEFAULT_LOSS_POLICY.offerWaitMs);
+    }), this.#lossPolicy.offerWaitMs);
   }
 
   /** Close the current connection and finalize its file; the worker goes on. */
