@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { byArrival, makeClip, packetizeAudio, packetizeVideo } from "./fixtures/media-clips.ts";
 import { decodeErrors, durationSec, frameCount, probe } from "./fixtures/media-probe.ts";
-import { audio, segmentFiles, sidecarOf, startRecording, tempDir, video } from "./fixtures/media-record.ts";
+import { audio, finalizedDuration, segmentFiles, sidecarOf, startRecording, tempDir, video } from "./fixtures/media-record.ts";
 
 test("recorder - rotation every 2 s over 10 s loses and duplicates no frame", async () => {
   const clip = makeClip({ video: "vp8", audio: true, seconds: 10 });
@@ -107,11 +107,6 @@ test("recorder - maxDurationSeconds finalizes the recording and emits max-durati
 
   const files = segmentFiles(dir);
   assert.equal(files.length, 2);
-  let total = 0;
-  for (const f of files) {
-    assert.equal(decodeErrors(f), "", f);
-    assert.equal(sidecarOf(f).finalized, true);
-    total += durationSec(probe(f));
-  }
+  const total = finalizedDuration(files);
   assert.ok(Math.abs(total - 3) <= 0.2, `sum of durations ${total}`);
 });

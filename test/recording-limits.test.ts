@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { makeClip } from "./fixtures/media-clips.ts";
-import { decodeErrors, durationSec, probe } from "./fixtures/media-probe.ts";
+import { decodeErrors } from "./fixtures/media-probe.ts";
 import { startRig } from "./fixtures/media-e2e-rig.ts";
-import { sidecarOf } from "./fixtures/media-record.ts";
+import { finalizedDuration, sidecarOf } from "./fixtures/media-record.ts";
 import { waitFor } from "./harness/wait.ts";
 
 after(() => setTimeout(() => process.exit(), 500).unref());
@@ -29,12 +29,7 @@ test("recording through werift - max duration ends the recording with finalized 
   assert.equal(ended?.type === "ended" && ended.reason, "max-duration");
   const files = rig.segmentFiles();
   assert.equal(files.length, 2);
-  let total = 0;
-  for (const f of files) {
-    assert.equal(decodeErrors(f), "", f);
-    assert.equal(sidecarOf(f).finalized, true);
-    total += durationSec(probe(f));
-  }
+  const total = finalizedDuration(files);
   assert.ok(Math.abs(total - 4) <= 0.2, `recorded ${total} s`);
 });
 
