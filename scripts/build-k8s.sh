@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the Kubernetes test control plane from the Go module proxy, cached under .cache/bin:
-#   kube-apiserver, kube-controller-manager, kubectl (k8s.io/kubernetes, tools/k8s/kube),
-#   etcd 3.5 (tools/k8s/etcd), helm (its own go.mod, `go install`).
+# Builds the Kubernetes test binaries from the Go module proxy, cached under .cache/bin:
+#   kube-apiserver, kube-controller-manager, kubectl, and for the real node kubelet,
+#   kube-scheduler, kube-proxy (k8s.io/kubernetes, tools/k8s/kube; one build, shared packages),
+#   etcd 3.5 (tools/k8s/etcd), helm and CoreDNS (their own go.mod, `go install`).
 # Idempotent: a stamp file per binary set records the pinned versions; a warm run exits at once.
 #
 # Why wrapper modules: k8s.io/kubernetes requires its staging modules at v0.0.0 and etcd's
@@ -40,8 +41,9 @@ built() {
 }
 
 STAMP="$K8S_VERSION $(go env GOVERSION)"
-if ! built kube kube-apiserver kube-controller-manager kubectl; then
-  echo "build-k8s: building kube-apiserver, kube-controller-manager, kubectl $K8S_VERSION (cold: ~10+ min)"
+KUBE_BINARIES=(kube-apiserver kube-controller-manager kubectl kubelet kube-scheduler kube-proxy)
+if ! built kube "${KUBE_BINARIES[@]}"; then
+  echo "build-k8s: building ${KUBE_BINARIES[*]} $K8S_VERSION (cold: ~10+ min)"
   start=$SECONDS
   minor=$(echo "$K8S_VERSION" | cut -d. -f2)
   # Without these /version says v0.0.0-master, and helm/kubectl version checks misbehave.
@@ -49,8 +51,7 @@ if ! built kube kube-apiserver kube-controller-manager kubectl; then
   ld+=" -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
   ld+=" -X k8s.io/component-base/version.gitTreeState=clean"
   ld+=" -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
-  (cd tools/k8s/kube && go build -p "$JOBS" -ldflags "$ld" -o "$BIN/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl)
+  (cd tools/k8s/kube && go build -p "$JOBS" -ldflags "$ld" -o "$BIN/" "${KUBE_BINARIES[@]/#/k8s.io/kubernetes/cmd/}")
   echo "$STAMP" > "$BIN/.kube.stamp"
   echo "build-k8s: kube binaries built in $((SECONDS - start)) s"
 fi
@@ -76,4 +77,16 @@ if ! built helm helm; then
   GOBIN="$BIN" GOFLAGS="-trimpath" go install -p "$JOBS" -ldflags "$ld" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
   echo "$STAMP" > "$BIN/.helm.stamp"
   echo "build-k8s: helm built in $((SECONDS - start)) s"
+fi
+
+# Cluster DNS of the real node (scripts/node/). The release Kubernetes 1.33 ships with, in its
+# 1.12 line; its go.mod has no replace directives, so `go install` works.
+COREDNS_VERSION=v1.12.4
+STAMP="$COREDNS_VERSION $(go env GOVERSION)"
+if ! built coredns coredns; then
+  echo "build-k8s: building coredns $COREDNS_VERSION"
+  start=$SECONDS
+  GOBIN="$BIN" GOFLAGS="-trimpath" go install -p "$JOBS" -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION"
+  echo "$STAMP" > "$BIN/.coredns.stamp"
+  echo "build-k8s: coredns built in $((SECONDS - start)) s"
 fi
