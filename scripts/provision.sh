@@ -3,8 +3,12 @@
 # Idempotent: every step checks first, so a warm machine spends a few seconds here.
 #   apt:  ffmpeg (fixtures, ffprobe checks), nats-server, coturn, chromium, GStreamer (webrtcbin
 #         publisher), prometheus, iproute2
-#   go:   kube-apiserver, kube-controller-manager, etcd 3.5, helm (scripts/build-k8s.sh, cached
-#         under .cache/bin)
+#         and for the real node (infra/node/): containerd, runc, CNI plugins, buildah, mmdebstrap,
+#         busybox-static (the pause image), iptables, conntrack
+#   go:   the control plane, kubelet, kube-scheduler, kube-proxy, CoreDNS, etcd 3.5, helm
+#         (scripts/build-k8s.sh, cached under .cache/bin)
+#   images: our three images and the node's (pause, NATS, CoreDNS), built with buildah from
+#         Debian packages (infra/images/all.sh, cached under .cache/images); root only
 # `provision.sh bench`: only what `npm run bench` needs (ffmpeg makes its clip, ffprobe counts
 # the frames written), no Go build.
 set -euo pipefail
@@ -20,6 +24,8 @@ else
     gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-nice
     python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0
     prometheus iproute2
+    containerd runc containernetworking-plugins buildah mmdebstrap busybox-static iptables conntrack
+    openssl curl
   )
 fi
 
@@ -37,3 +43,4 @@ if ((${#missing[@]})); then
 fi
 
 if [ "$WHAT" != bench ] && [ -x scripts/build-k8s.sh ]; then scripts/build-k8s.sh; fi
+if [ "$WHAT" != bench ] && [ "$(id -u)" = 0 ] && [ -x infra/images/all.sh ]; then infra/images/all.sh; fi

@@ -10,7 +10,8 @@ LOG_DIR="$NODE_DIR/logs"
 PKI="$NODE_DIR/pki"
 
 NODE_NAME=rr-node
-# The node's own address, on a dummy interface: fixed, independent of the VM's network, and
+# The node's own address, on a bridge of its own (this kernel has no dummy interfaces): fixed,
+# independent of the VM's network, a place to attach an "internet" segment later (infra/nat/), and
 # reachable from pods (their default route is the host side of the CNI bridge).
 NODE_IF=rr-node0
 NODE_IP=10.250.0.1

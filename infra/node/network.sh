@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The node's network: its address on a dummy interface, forwarding, bridged traffic through
+# The node's network: its address on a bridge interface of its own, forwarding, bridged traffic through
 # iptables (kube-proxy's Service rules must see pod-to-pod traffic on the CNI bridge), and the CNI
 # configuration containerd reads. The sysctls' previous values are saved so `down` restores them.
 set -euo pipefail
@@ -7,7 +7,7 @@ source "$(dirname "$0")/env.sh"
 mkdir -p "$RUN_DIR" "$NODE_DIR/cni/net.d"
 
 if ! ip link show "$NODE_IF" >/dev/null 2>&1; then
-  ip link add "$NODE_IF" type dummy
+  ip link add "$NODE_IF" type bridge
   ip addr add "$NODE_IP/32" dev "$NODE_IF"
   ip link set "$NODE_IF" up
 fi

@@ -12,18 +12,18 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CHART_DIR, helm } from "./harness/helm.ts";
-import { installNats } from "./harness/clusterNats.ts";
+import { CHART_DIR, helm } from "../harness/helm.ts";
+import { installNats } from "../harness/clusterNats.ts";
 import {
   NODE_DIR, NODE_IP, STORAGE_CLASS, apply, containerPid, createLocalPv, ensureNode, kubectl, kubectlJson, killContainer, podCgroupMemory, podImages, processFacts, realNodeMissing,
-} from "./harness/realNode.ts";
-import { startRelay, type Relay } from "./harness/relay.ts";
-import { startPublisherProcess, type PublisherProcess } from "./harness/publisher.ts";
-import { startChromium, type ChromiumHarness, type ChromiumPublisher } from "./harness/chromium.ts";
-import { startGstPublisher, type GstPublisher } from "./harness/gstreamer.ts";
-import { recordedFiles } from "./harness/recordings.ts";
-import { decodeErrors, probe } from "./harness/ffprobe.ts";
-import { waitFor } from "./harness/wait.ts";
+} from "../harness/realNode.ts";
+import { startRelay, type Relay } from "../harness/relay.ts";
+import { startPublisherProcess, type PublisherProcess } from "../harness/publisher.ts";
+import { startChromium, type ChromiumHarness, type ChromiumPublisher } from "../harness/chromium.ts";
+import { startGstPublisher, type GstPublisher } from "../harness/gstreamer.ts";
+import { recordedFiles } from "../harness/recordings.ts";
+import { decodeErrors, probe } from "../harness/ffprobe.ts";
+import { waitFor } from "../harness/wait.ts";
 
 const skip = realNodeMissing();
 const RELEASE = "rr";
