@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   signaler: { summary: "run the signaler role alone (cluster: over NATS)", load: async () => (await import("./signaler.ts")).command },
   worker: { summary: "run one stream worker (cluster: over NATS; locally: spawned by record)", load: async () => (await import("./worker.ts")).command },
   operator: { summary: "run the RoomRecording Kubernetes operator", load: async () => (await import("./operator.ts")).command },
+  drain: { summary: "delete every RoomRecording and wait until its files are finalized (uninstall hook)", load: async () => (await import("./drain.ts")).command },
 };
 
 function topHelp(): string {
