@@ -11,7 +11,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { CHART_DIR, helm } from "../harness/helm.ts";
 import { installNats } from "../harness/clusterNats.ts";
 import {
@@ -32,6 +34,7 @@ const NS = "studio";
 const REC = "show";
 const ROOM = "RealNodeRoom";
 const VERSION = "0.1.0";
+const UPGRADE_TAG = "0.1.1-test";
 const WORKER_IMAGE = `ghcr.io/room-recorder/room-recorder:${VERSION}`;
 const SELECTOR = `app.kubernetes.io/managed-by=room-recorder-operator,room-recorder.dev/recording=${REC}`;
 const MINUTE = 60_000;
@@ -265,6 +268,22 @@ test("cluster - paused: every pod stops and finalizes its file; unpaused: record
   await waitFor(async () => (await workerOf("werift"))?.status?.phase === "Running", 2 * MINUTE, "werift recorded again after unpausing");
 });
 
+test("cluster - helm upgrade to a new image tag: the operator rolls, the signaler moves to the new image, recording goes on", { skip, timeout: 6 * MINUTE }, async () => {
+  // Same content under a new tag, as a release pipeline would push: what matters is that every
+  // pod the chart and the operator own follows the chart's tag.
+  for (const repo of ["operator", "room-recorder"]) await tagImage(`ghcr.io/room-recorder/${repo}:${VERSION}`, `ghcr.io/room-recorder/${repo}:${UPGRADE_TAG}`);
+  const signalerBefore = (await allPods()).find((p) => p.metadata.labels?.["app.kubernetes.io/component"] === "signaler")!;
+  await helm(["upgrade", RELEASE, CHART_DIR, "--namespace", SYSTEM_NS, "--kubeconfig", join(NODE_DIR, "admin.kubeconfig"), "--reuse-values", "--wait", "--timeout", "5m",
+    "--set", `image.tag=${UPGRADE_TAG}`, "--set", `podImage.tag=${UPGRADE_TAG}`]);
+  const operatorImages = (await kubectlJson<{ items: Pod[] }>(["-n", SYSTEM_NS, "get", "pods", "-l", "app.kubernetes.io/name=room-recorder"])).items
+    .filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.containers[0]!.image);
+  assert.deepEqual([...new Set(operatorImages)], [`ghcr.io/room-recorder/operator:${UPGRADE_TAG}`]);
+  const signaler = await waitFor(async () => (await allPods()).find((p) =>
+    p.metadata.labels?.["app.kubernetes.io/component"] === "signaler" && p.spec.containers[0]!.image.endsWith(`:${UPGRADE_TAG}`) && p.status?.phase === "Running"), 3 * MINUTE, "the signaler on the new image");
+  assert.notEqual(signaler.metadata.uid, signalerBefore.metadata.uid);
+  await kubectl(["-n", NS, "wait", "--for=condition=Ready", `rrec/${REC}`, "--timeout=180s"]);
+});
+
 test("cluster - delete: files finalized and whole, pods and ServiceAccount gone", { skip, timeout: 5 * MINUTE }, async () => {
   await kubectl(["-n", NS, "delete", "rrec", REC, "--wait=true", "--timeout=150s"]);
   await waitFor(async () => (await allPods()).length === 0, 2 * MINUTE, "all pods gone");
@@ -275,6 +294,25 @@ test("cluster - delete: files finalized and whole, pods and ServiceAccount gone"
     for (const f of list) await assertAudioVideo(f);
   }
 });
+
+test("cluster - helm uninstall with a live RoomRecording: the hook finalizes it, nothing is left on a finalizer", { skip, timeout: 6 * MINUTE }, async () => {
+  await apply([{
+    apiVersion: "room-recorder.dev/v1alpha1",
+    kind: "RoomRecording",
+    metadata: { name: "encore", namespace: NS },
+    spec: { room: ROOM, server: relay.url, storage: { persistentVolumeClaim: { claimName: "recordings" } }, nats: { credentialsSecretRef: { name: `${REC}-nats` } } },
+  }]);
+  await waitFor(async () => (await kubectlJson<{ metadata: { finalizers?: string[] } }>(["-n", NS, "get", "rrec", "encore"])).metadata.finalizers?.length, MINUTE, "the operator took the new recording");
+  await helm(["uninstall", RELEASE, "--namespace", SYSTEM_NS, "--kubeconfig", join(NODE_DIR, "admin.kubeconfig"), "--wait", "--timeout", "5m"]);
+  assert.equal((await kubectl(["get", "rrec", "--all-namespaces", "-o", "name"])).trim(), "", "no RoomRecording outlives the operator");
+  assert.equal((await kubectl(["-n", NS, "get", "pods", "-o", "name"])).trim(), "", "no recording pod runs unmanaged");
+  assert.equal((await kubectl(["-n", SYSTEM_NS, "get", "jobs,serviceaccounts", "-l", "app.kubernetes.io/instance=" + RELEASE, "-o", "name"])).trim(), "", "the hook cleaned up after itself");
+});
+
+/** A second name for an image already on the node (containerd's k8s.io namespace). */
+async function tagImage(from: string, to: string): Promise<void> {
+  await promisify(execFile)("ctr", ["--address", "/run/rr-node/containerd.sock", "-n", "k8s.io", "images", "tag", "--force", from, to]);
+}
 
 async function assertAudioVideo(file: string): Promise<void> {
   const p = await probe(file);
