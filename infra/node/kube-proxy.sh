@@ -13,6 +13,8 @@ hostnameOverride: $NODE_NAME
 clientConnection: {kubeconfig: $NODE_DIR/kube-proxy.kubeconfig}
 metricsBindAddress: 127.0.0.1:10249
 healthzBindAddress: 127.0.0.1:10256
+# NodePorts only on the node address, not on every local address (the VM's own network too).
+nodePortAddresses: [primary]
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 YAML
 
