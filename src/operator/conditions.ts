@@ -13,6 +13,12 @@ export const ConditionType = {
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
+/** Condition reasons that are not a pod's (those are podStart.ts StartProblemReason). */
+export const ConditionReason = {
+  /** Neither spec.storage nor an operator default: nothing starts (specs/storage.ts). */
+  storageNotConfigured: "StorageNotConfigured",
+} as const;
+
 export interface ConditionInput {
   readonly type: ConditionType;
   readonly status: Condition["status"];

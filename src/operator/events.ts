@@ -3,11 +3,15 @@
  * lifecycle edge). Derived from the stored status and the new one, so a pass that changes nothing
  * emits nothing, and a pass whose status write failed is simply recomputed next time.
  */
-import type { RoomRecordingStatus, StreamStatus } from "./types.ts";
-import { ConditionType, conditionStatus } from "./conditions.ts";
+import type { Condition, RoomRecordingStatus, StreamStatus } from "./types.ts";
+import { ConditionReason, ConditionType, conditionStatus } from "./conditions.ts";
+import { StartProblemReason } from "./podStart.ts";
 import { StreamPhase } from "./workers.ts";
 
 export const EventReason = {
+  /** A pod that cannot start, or did not in time: the reason names the cause (podStart.ts). */
+  ...StartProblemReason,
+  storageNotConfigured: ConditionReason.storageNotConfigured,
   streamDiscovered: "StreamDiscovered",
   workerStarted: "WorkerStarted",
   workerRestarted: "WorkerRestarted",
@@ -59,15 +63,26 @@ export function statusEdges(before: RoomRecordingStatus | undefined, after: Room
   const [sigBefore, sigAfter] = edge(ConditionType.signalingConnected);
   if (sigAfter === "True" && sigBefore !== "True") events.push(normal(EventReason.signalingConnected, "signaler joined the room"));
   if (sigAfter === "False" && sigBefore === "True") events.push(warning(EventReason.signalingLost, "signaler lost the handshake server"));
+  // Causes the recording as a whole has, once each time one appears (not on every pass).
+  const cause = (type: ConditionType, reasons: ReadonlySet<string>) => {
+    const [b, a] = [conditionOf(before, type), conditionOf(after, type)];
+    if (a && a.status !== "True" && reasons.has(a.reason) && a.reason !== b?.reason) events.push(warning(a.reason as EventReason, a.message));
+  };
+  cause(ConditionType.signalingConnected, START_PROBLEMS);
+  cause(ConditionType.ready, REFUSALS);
   const [pausedBefore, pausedAfter] = edge(ConditionType.reconciliationPaused);
   if (pausedAfter === "True" && pausedBefore !== "True") events.push(normal(EventReason.reconciliationPaused, "spec.paused is true: stopping workers"));
   if (pausedAfter === "False" && pausedBefore === "True") events.push(normal(EventReason.reconciliationResumed, "spec.paused is false again"));
   return events;
 }
 
+const START_PROBLEMS: ReadonlySet<string> = new Set(Object.values(StartProblemReason));
+const REFUSALS: ReadonlySet<string> = new Set([ConditionReason.storageNotConfigured]);
+const conditionOf = (status: RoomRecordingStatus | undefined, type: ConditionType): Condition | undefined => status?.conditions?.find((c) => c.type === type);
+
 function streamEdges(before: StreamStatus | undefined, after: StreamStatus): PlannedEvent[] {
   const id = JSON.stringify(after.stream);
-  if (before?.phase === after.phase) return [];
+  if (before?.phase === after.phase && before.reason === after.reason) return [];
   const out: PlannedEvent[] = [];
   if (!before && after.phase !== StreamPhase.left) out.push(normal(EventReason.streamDiscovered, `stream ${id} is published in the room`));
   switch (after.phase) {
@@ -83,7 +98,14 @@ function streamEdges(before: StreamStatus | undefined, after: StreamStatus): Pla
         out.push(fileFinalized(after.stream, after));
       }
       break;
+    case StreamPhase.blocked:
+      out.push(warning(after.reason as EventReason, `worker for stream ${id}: ${after.message ?? ""}`));
+      break;
     case StreamPhase.backoff:
+      if (after.reason === StartProblemReason.startTimeout) {
+        out.push(warning(EventReason.startTimeout, `worker for stream ${id}: ${after.message ?? ""}; a new pod follows after the backoff`));
+        break;
+      }
       out.push(warning(EventReason.workerFailed, `worker ${after.pod ?? ""} for stream ${id} failed (${after.restarts ?? 1} time(s)); restarting with backoff`));
       break;
     case StreamPhase.failed:

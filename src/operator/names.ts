@@ -18,6 +18,11 @@ export const ANNOTATION_STREAM_KEY = `${GROUP}/stream-key`;
 export const ANNOTATION_STREAM_ID = `${GROUP}/stream-id`;
 /** The publisher peer the worker was started for: a Succeeded pod for the same peer means "left". */
 export const ANNOTATION_PUBLISHER = `${GROUP}/publisher`;
+/**
+ * Consecutive failed attempts of the same publisher before this pod: the backoff grows across
+ * attempts although the operator deletes older attempts' pods (workers.ts).
+ */
+export const ANNOTATION_PRIOR_FAILURES = `${GROUP}/prior-failures`;
 export const ANNOTATION_SPEC_HASH = `${GROUP}/spec-hash`;
 export const FINALIZER = `${GROUP}/finalize-recordings`;
 

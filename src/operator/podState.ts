@@ -1,7 +1,7 @@
 /** What the operator reads from a pod it owns: pure accessors over V1Pod. */
 import type { V1Pod } from "@kubernetes/client-node";
 import { ExitVerdict, classifyExit } from "../supervisor/exitPolicy.ts";
-import { ANNOTATION_PUBLISHER, ANNOTATION_STREAM_KEY, LABEL_ATTEMPT, LABEL_COMPONENT } from "./names.ts";
+import { ANNOTATION_PRIOR_FAILURES, ANNOTATION_PUBLISHER, ANNOTATION_STREAM_KEY, LABEL_ATTEMPT, LABEL_COMPONENT } from "./names.ts";
 
 export const PodOutcome = {
   /** Not yet terminal. */
@@ -48,11 +48,23 @@ export function finishedAtMs(pod: V1Pod): number | undefined {
   return t ? new Date(t).getTime() : undefined;
 }
 
+/** How long the pod's process ran before it ended, or undefined while it runs or if unknown. */
+export function ranForMs(pod: V1Pod): number | undefined {
+  const t = pod.status?.containerStatuses?.[0]?.state?.terminated;
+  const ms = t?.startedAt && t.finishedAt ? new Date(t.finishedAt).getTime() - new Date(t.startedAt).getTime() : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
 export const isRunning = (pod: V1Pod) => pod.status?.phase === "Running" && !pod.metadata?.deletionTimestamp;
 export const podComponent = (pod: V1Pod) => pod.metadata?.labels?.[LABEL_COMPONENT];
 export const podStreamKey = (pod: V1Pod) => pod.metadata?.annotations?.[ANNOTATION_STREAM_KEY];
 export const podPublisher = (pod: V1Pod) => pod.metadata?.annotations?.[ANNOTATION_PUBLISHER];
 export function podAttempt(pod: V1Pod): number {
   const n = Number(pod.metadata?.labels?.[LABEL_ATTEMPT]);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+/** Failed attempts before this pod, as stamped on it by workerPod (0 when absent). */
+export function priorFailures(pod: V1Pod): number {
+  const n = Number(pod.metadata?.annotations?.[ANNOTATION_PRIOR_FAILURES]);
   return Number.isInteger(n) && n > 0 ? n : 0;
 }

@@ -110,10 +110,25 @@ test("reconcile - a crashed worker is restarted after a growing backoff, as a ne
   assert.match(later.apply[0]!.metadata!.name!, /-2$/);
   assert.ok(reasons(later.events).includes("WorkerRestarted"));
 
-  const twice = [crashed, withPhase(worker(rec, "a", 2), "Failed", 1, new Date(NOW))];
-  const second = reconcile(input(rec, [runningSignaler(rec), ...twice], connected("a")));
-  assert.equal(second.requeueAfterMs, 10_000, "second failure doubles the backoff");
-  assert.deepEqual(second.deletePods, [crashed.metadata!.name], "older attempts are cleaned up");
+  assert.equal(later.apply[0]!.metadata!.annotations!["room-recorder.dev/prior-failures"], "1", "the new pod carries the count");
+
+  // The count lives on the newest pod: older attempts may already be deleted.
+  const second = withPhase(workerPod(rec, stream("a"), 2, settings, 1), "Failed", 1, new Date(NOW));
+  const plan = reconcile(input(rec, [runningSignaler(rec), crashed, second], connected("a")));
+  assert.equal(plan.requeueAfterMs, 10_000, "second failure doubles the backoff");
+  assert.deepEqual(plan.deletePods, [crashed.metadata!.name], "older attempts are cleaned up");
+  const alone = reconcile(input(rec, [runningSignaler(rec), second], connected("a")));
+  assert.equal(alone.requeueAfterMs, 10_000, "and it still doubles once they are gone");
+  assert.equal(alone.status.streamStatuses?.[0]?.restarts, 2);
+});
+
+test("reconcile - a worker that ran 10 minutes before it failed starts the backoff again", () => {
+  const rec = recording();
+  const long = withPhase(workerPod(rec, stream("a"), 4, settings, 3), "Failed", 1, new Date(NOW));
+  long.status!.containerStatuses![0]!.state!.terminated!.startedAt = new Date(NOW - 600_000);
+  const plan = reconcile(input(rec, [runningSignaler(rec), long], connected("a")));
+  assert.equal(plan.requeueAfterMs, 5_000);
+  assert.equal(plan.status.streamStatuses?.[0]?.restarts, 1);
 });
 
 test("reconcile - a worker that rejects its config (exit 42) is not restarted", () => {

@@ -4,8 +4,8 @@
  * delete, the status to write and the events to record. `Controller` performs the plan; nothing
  * here talks to the API or the bus.
  *
- * Checklist, each step returning early: deleting → finalize; paused → stop; then identity and
- * signaler; then one worker per wanted stream.
+ * Checklist, each step returning early: deleting → finalize; paused → stop; no storage → refuse;
+ * then identity and signaler; then one worker per wanted stream.
  */
 import type { KubernetesObject, V1Pod } from "@kubernetes/client-node";
 import type { SignalingState, StreamInfo } from "../bus/messages.ts";
@@ -15,7 +15,10 @@ import { PodOutcome, isRunning, isTerminal, podComponent, podOutcome, podPublish
 import { serviceAccount } from "./specs/serviceAccount.ts";
 import { signalerPod } from "./specs/signalerPod.ts";
 import { workerPod } from "./specs/workerPod.ts";
-import { computeStatus, type HeartbeatSeen, type StreamView } from "./status.ts";
+import { STORAGE_NOT_CONFIGURED_MESSAGE, recordingsVolume } from "./specs/storage.ts";
+import { computeStatus, type Cause, type HeartbeatSeen, type StreamView } from "./status.ts";
+import { ConditionReason } from "./conditions.ts";
+import { createdAtMs, notStarted, startProblem, startTimedOut, timeoutProblem } from "./podStart.ts";
 import { EventReason, fileFinalized, statusEdges, type PlannedEvent } from "./events.ts";
 import { decideStream, type Verdict } from "./workers.ts";
 import { finishedId, wantedWorkers } from "../supervisor/desired.ts";
@@ -62,10 +65,19 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
   const signalers = pods.filter((p) => podComponent(p) === Component.signaler);
   const workers = pods.filter((p) => podComponent(p) === Component.worker);
   const streams = streamViews(input, workers, !deleting && !paused);
+  const liveSignaler = signalers.find((p) => !p.metadata?.deletionTimestamp);
+  const timeoutMs = input.settings.startTimeoutMs;
+  // Surfaced only: the kubelet keeps retrying the signaler in place (restartPolicy Always), and
+  // a new pod would meet the same image, Secret or node.
+  const signalerProblem = liveSignaler && (startTimedOut(liveSignaler, now, timeoutMs) ? timeoutProblem(liveSignaler, timeoutMs) : startProblem(liveSignaler));
+  // Files in the pod would die with it (the operator deletes finished workers): start nothing.
+  const refused: Cause | undefined = recordingsVolume(rec, input.settings) ? undefined : { reason: ConditionReason.storageNotConfigured, message: STORAGE_NOT_CONFIGURED_MESSAGE };
   const status = computeStatus({
     rec,
     ...(input.roster ? { signaling: input.roster.signaling } : {}),
     signalerRunning: signalers.some(isRunning),
+    ...(signalerProblem ? { signalerProblem } : {}),
+    ...(refused ? { refused } : {}),
     streams,
     paused,
     deleting,
@@ -95,27 +107,36 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     return { addFinalizer: !hasFinalizer, removeFinalizer: false, apply: [], deletePods: toDelete(pods.filter((p) => podOutcome(p) === PodOutcome.active)), status, events };
   }
 
+  // 3. No storage: nothing new starts; pods that run keep their volume (docs/operator.md).
+  if (refused) return { addFinalizer: !hasFinalizer, removeFinalizer: false, apply: [], deletePods: [], status, events };
+
   const apply: KubernetesObject[] = [];
   const deletePods: string[] = [];
   let requeueAfterMs: number | undefined;
   const requeue = (ms: number) => (requeueAfterMs = Math.min(requeueAfterMs ?? ms, ms));
 
-  // 3. Identity and signaler. The pod spec is immutable: a changed spec means a new pod.
+  // 4. Identity and signaler. The pod spec is immutable: a changed spec means a new pod.
   const wantSignaler = signalerPod(rec, input.settings);
-  const liveSignaler = signalers.find((p) => !p.metadata?.deletionTimestamp);
   if (!liveSignaler) {
     apply.push(serviceAccount(rec));
     if (signalers.length === 0) apply.push(wantSignaler);
     else requeue(1_000); // the old one is still terminating; its name is taken until it is gone
   } else if (hashOf(liveSignaler) !== hashOf(wantSignaler) || isTerminal(podOutcome(liveSignaler))) {
     deletePods.push(liveSignaler.metadata!.name!);
+  } else if (notStarted(liveSignaler)) {
+    // Come back when its start timeout runs out, to say so if it has not started by then.
+    const created = createdAtMs(liveSignaler);
+    if (created !== undefined && now < created + timeoutMs) requeue(created + timeoutMs - now);
   }
 
-  // 4. Workers: start, restart after backoff, stop when filtered out, clean up after they left.
+  // 5. Workers: start, restart after backoff, stop when filtered out, clean up after they left.
   for (const view of streams) {
     const { action, phase } = view.decision;
     if (action.kind === "start") {
-      apply.push(workerPod(rec, streamOf(input, view.key)!, action.attempt, input.settings));
+      apply.push(workerPod(rec, streamOf(input, view.key)!, action.attempt, input.settings, action.priorFailures));
+      // A pod that never started is deleted with its replacement, not at the timeout: until
+      // then it is what the backoff is measured from.
+      if (action.replaces) deletePods.push(action.replaces);
       events.push({ type: "Normal", reason: action.restart ? EventReason.workerRestarted : EventReason.workerStarted, message: `worker attempt ${action.attempt} for stream ${JSON.stringify(view.streamId)}` });
     } else if (action.kind === "wait") {
       requeue(Math.max(1_000, action.untilMs - now));
@@ -126,6 +147,9 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
   const current = new Set(streams.map((s) => s.decision.pod?.metadata?.name));
   const finishedGone = workers.filter((p) => isTerminal(podOutcome(p)) && !current.has(p.metadata?.name) && !p.metadata?.deletionTimestamp);
   deletePods.push(...toDelete(finishedGone));
+  // A worker that never started, for a stream no longer listed, has no file to finish.
+  const listed = new Set(streams.map((s) => s.key));
+  deletePods.push(...toDelete(workers.filter((p) => notStarted(p) && !listed.has(podStreamKey(p) ?? ""))));
   // A clean exit of a stream that left the roster is the moment its file became final; streams
   // that were already reported Left (still listed) had their event then.
   for (const pod of finishedGone) {
@@ -154,7 +178,7 @@ function streamViews(input: ReconcileInput, workers: readonly V1Pod[], active: b
   const wanted = wantedWorkers(streams, accept, finished);
   return streams.map((stream) => {
     const verdict: Verdict = !active || !accept(stream.streamId) ? "excluded" : wanted.has(stream.key) ? "wanted" : "finished";
-    const decision = decideStream(stream, verdict, workersOf(workers, stream.key), input.now);
+    const decision = decideStream(stream, verdict, workersOf(workers, stream.key), input.now, input.settings.startTimeoutMs);
     const heartbeat = input.heartbeats.get(stream.key);
     return {
       key: stream.key,

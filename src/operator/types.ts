@@ -3,6 +3,7 @@
  * is the schema of record; the API server applies its defaults before we read an object).
  */
 import type { V1ObjectMeta, V1Volume } from "@kubernetes/client-node";
+import type { PodDefaults } from "./podDefaults.ts";
 
 export const GROUP = "room-recorder.dev";
 export const VERSION = "v1alpha1";
@@ -25,6 +26,18 @@ export interface NatsCredentialsRef {
   readonly type?: NatsCredentialsType;
 }
 
+/** Where a recording's files go: exactly one of the two (the CRD checks it). */
+export interface StorageSpec {
+  readonly persistentVolumeClaim?: { readonly claimName: string };
+  readonly volume?: Omit<V1Volume, "name">;
+}
+
+/** Container requests and limits; a number is a plain quantity, as the CRD allows. */
+export interface ResourceRequirements {
+  readonly requests?: Readonly<Record<string, string | number>>;
+  readonly limits?: Readonly<Record<string, string | number>>;
+}
+
 export interface RoomRecordingSpec {
   readonly room: string;
   readonly passwordSecretRef?: SecretKeyRef;
@@ -38,8 +51,8 @@ export interface RoomRecordingSpec {
   };
   readonly nats?: { readonly credentialsSecretRef?: NatsCredentialsRef };
   readonly output?: { readonly segmentSeconds?: number; readonly maxDurationSeconds?: number; readonly pathTemplate?: string };
-  readonly storage?: { readonly persistentVolumeClaim?: { readonly claimName: string }; readonly volume?: Omit<V1Volume, "name"> };
-  readonly workerResources?: { readonly requests?: Record<string, string | number>; readonly limits?: Record<string, string | number> };
+  readonly storage?: StorageSpec;
+  readonly workerResources?: ResourceRequirements;
   readonly paused?: boolean;
   readonly image?: string;
 }
@@ -64,6 +77,9 @@ export interface StreamStatus {
   readonly videoCodec?: string;
   readonly audioCodec?: string;
   readonly restarts?: number;
+  /** Why the worker pod cannot start (podStart.ts StartProblemReason), with the kubelet's or scheduler's words. */
+  readonly reason?: string;
+  readonly message?: string;
 }
 
 export interface RoomRecordingStatus {
@@ -85,7 +101,7 @@ export interface RoomRecording {
   readonly status?: RoomRecordingStatus;
 }
 
-/** Operator-wide settings (flags of `room-recorder operator`), passed to the pod builders. */
+/** Operator-wide settings (flags of `room-recorder operator` and its pod defaults document), passed to reconcile and the pod builders. */
 export interface OperatorSettings {
   /** Image of the signaler and worker pods unless a RoomRecording overrides it. */
   readonly image: string;
@@ -93,4 +109,8 @@ export interface OperatorSettings {
   readonly natsUrl: string;
   /** Secret holding NATS credentials for the pods (key `token`), if NATS needs auth. */
   readonly natsSecret?: string;
+  /** A pod not started this long after its creation is reported, and a worker's is replaced (docs/operator.md). */
+  readonly startTimeoutMs: number;
+  /** Pull secrets, resources, scheduling, NATS CA, default storage (podDefaults.ts). */
+  readonly pods: PodDefaults;
 }

@@ -5,7 +5,8 @@
  */
 import type { V1Pod } from "@kubernetes/client-node";
 import type { StreamInfo } from "../bus/messages.ts";
-import { PodOutcome, finishedAtMs, isTerminal, podAttempt, podOutcome, podPublisher } from "./podState.ts";
+import { PodOutcome, finishedAtMs, isTerminal, podAttempt, podOutcome, podPublisher, priorFailures, ranForMs } from "./podState.ts";
+import { createdAtMs, notStarted, startProblem, startTimedOut, timeoutProblem, type StartProblem } from "./podStart.ts";
 
 export const StreamPhase = {
   /** Published but filtered out by spec.filters. */
@@ -14,12 +15,14 @@ export const StreamPhase = {
   waiting: "Waiting",
   /** Worker pod exists, no media yet. */
   starting: "Starting",
+  /** Worker pod cannot start (image pull, missing Secret, unschedulable): reason and message say why. */
+  blocked: "Blocked",
   recording: "Recording",
   /** Worker runs but media stopped arriving. */
   stalled: "Stalled",
   /** The stream left; its worker finished its file and stays gone. */
   left: "Left",
-  /** Worker failed; a new one starts after the backoff. */
+  /** Worker failed or did not start in time; a new one starts after the backoff. */
   backoff: "Backoff",
   /** Worker refused its configuration; not restarted. */
   failed: "Failed",
@@ -30,7 +33,8 @@ export type StreamPhase = (typeof StreamPhase)[keyof typeof StreamPhase];
 
 export type WorkerAction =
   | { readonly kind: "none" }
-  | { readonly kind: "start"; readonly attempt: number; readonly restart: boolean }
+  /** `priorFailures` goes on the new pod; `replaces` names a pod that never started, deleted with it. */
+  | { readonly kind: "start"; readonly attempt: number; readonly restart: boolean; readonly priorFailures: number; readonly replaces?: string }
   | { readonly kind: "wait"; readonly untilMs: number };
 
 export interface StreamDecision {
@@ -38,13 +42,17 @@ export interface StreamDecision {
   readonly action: WorkerAction;
   /** The pod that speaks for the stream now (newest attempt). */
   readonly pod?: V1Pod;
-  /** Failed attempts for the current publisher. */
+  /** Consecutive failed attempts for the current publisher. */
   readonly failures: number;
+  /** Why the pod cannot start (Blocked), or did not in time (Backoff after the start timeout). */
+  readonly problem?: StartProblem;
 }
 
 /** First restart after 5 s, doubling up to 5 minutes (the kubelet's CrashLoopBackOff shape). */
 export const BACKOFF_BASE_MS = 5_000;
 export const BACKOFF_MAX_MS = 300_000;
+/** A worker that ran this long before failing starts the count again (the kubelet's 10 minutes). */
+export const BACKOFF_RESET_MS = 600_000;
 
 export function backoffMs(failures: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
@@ -54,47 +62,53 @@ const newestFirst = (pods: readonly V1Pod[]) => [...pods].sort((a, b) => podAtte
 
 export type Verdict = "excluded" | "finished" | "wanted";
 
-/** `pods` are this stream's worker pods (any attempt, any state); `stream` its roster entry. */
-export function decideStream(stream: StreamInfo, verdict: Verdict, pods: readonly V1Pod[], now: number): StreamDecision {
-  const sorted = newestFirst(pods);
-  const latest = sorted[0];
+/**
+ * `pods` are this stream's worker pods (any attempt, any state); `stream` its roster entry;
+ * `startTimeoutMs` how long a pod may stay unstarted before it counts as a failed attempt.
+ */
+export function decideStream(stream: StreamInfo, verdict: Verdict, pods: readonly V1Pod[], now: number, startTimeoutMs: number): StreamDecision {
+  const latest = newestFirst(pods)[0];
   const withPod = latest ? { pod: latest } : {};
-  const failures = countFailures(sorted, stream.uuid);
+  // Failures before the latest attempt, for the publisher now listed.
+  const prior = latest && podPublisher(latest) === stream.uuid ? priorFailures(latest) : 0;
   const none = { kind: "none" } as const;
-  if (verdict === "excluded") return { phase: StreamPhase.excluded, action: none, failures, ...withPod };
-  if (verdict === "finished") return { phase: StreamPhase.left, action: none, failures, ...withPod };
+  if (verdict === "excluded") return { phase: StreamPhase.excluded, action: none, failures: prior, ...withPod };
+  if (verdict === "finished") return { phase: StreamPhase.left, action: none, failures: prior, ...withPod };
   const nextAttempt = (latest ? podAttempt(latest) : 0) + 1;
-  if (!latest) return { phase: StreamPhase.waiting, action: { kind: "start", attempt: 1, restart: false }, failures };
+  if (!latest) return { phase: StreamPhase.waiting, action: { kind: "start", attempt: 1, restart: false, priorFailures: 0 }, failures: 0 };
   const outcome = podOutcome(latest);
   // Whatever the last pod of an earlier publisher did, the one now in the roster gets a worker.
   if (isTerminal(outcome) && podPublisher(latest) !== stream.uuid) {
-    return { phase: StreamPhase.waiting, pod: latest, failures: 0, action: { kind: "start", attempt: nextAttempt, restart: false } };
+    return { phase: StreamPhase.waiting, pod: latest, failures: 0, action: { kind: "start", attempt: nextAttempt, restart: false, priorFailures: 0 } };
   }
+  // A failed attempt: a new pod after the backoff, counted on from the failed one's prior count.
+  const retry = (failedAt: number, problem?: StartProblem): StreamDecision => {
+    const ranLong = (ranForMs(latest) ?? 0) >= BACKOFF_RESET_MS;
+    const failures = ranLong ? 1 : prior + 1;
+    const until = failedAt + backoffMs(failures);
+    const replaces = isTerminal(outcome) ? {} : { replaces: latest.metadata!.name! };
+    const action: WorkerAction = now >= until ? { kind: "start", attempt: nextAttempt, restart: true, priorFailures: failures, ...replaces } : { kind: "wait", untilMs: until };
+    return { phase: StreamPhase.backoff, pod: latest, failures, action, ...(problem ? { problem } : {}) };
+  };
   switch (outcome) {
-    case PodOutcome.active:
+    case PodOutcome.active: {
+      if (startTimedOut(latest, now, startTimeoutMs)) return retry(createdAtMs(latest)! + startTimeoutMs, timeoutProblem(latest, startTimeoutMs));
+      const problem = startProblem(latest);
+      const created = createdAtMs(latest);
+      // Come back when the start timeout runs out, in case nothing else changes by then.
+      const action: WorkerAction = notStarted(latest) && created !== undefined ? { kind: "wait", untilMs: created + startTimeoutMs } : none;
+      return { phase: problem ? StreamPhase.blocked : StreamPhase.starting, pod: latest, failures: prior, action, ...(problem ? { problem } : {}) };
+    }
     case PodOutcome.terminating:
     // Succeeded for this publisher is "finished" (desired.ts); seeing it here means the cache
     // raced the verdict: wait for the next pass.
     case PodOutcome.succeeded:
-      return { phase: StreamPhase.starting, pod: latest, failures, action: none };
+      return { phase: StreamPhase.starting, pod: latest, failures: prior, action: none };
     case PodOutcome.configError:
-      return { phase: StreamPhase.failed, pod: latest, failures, action: none };
+      return { phase: StreamPhase.failed, pod: latest, failures: prior, action: none };
     case PodOutcome.duplicate:
-      return { phase: StreamPhase.duplicate, pod: latest, failures, action: none };
-    case PodOutcome.failed: {
-      const until = (finishedAtMs(latest) ?? now) + backoffMs(failures);
-      const action: WorkerAction = now >= until ? { kind: "start", attempt: nextAttempt, restart: true } : { kind: "wait", untilMs: until };
-      return { phase: StreamPhase.backoff, pod: latest, failures, action };
-    }
+      return { phase: StreamPhase.duplicate, pod: latest, failures: prior, action: none };
+    case PodOutcome.failed:
+      return retry(finishedAtMs(latest) ?? now);
   }
-}
-
-/** Consecutive failed attempts, newest first, for the publisher now in the roster. */
-function countFailures(newestFirstPods: readonly V1Pod[], uuid: string): number {
-  let n = 0;
-  for (const pod of newestFirstPods) {
-    if (podPublisher(pod) !== uuid || podOutcome(pod) !== PodOutcome.failed) break;
-    n++;
-  }
-  return n;
 }

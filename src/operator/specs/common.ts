@@ -1,11 +1,12 @@
 /**
  * Parts every pod the operator builds shares: owner reference, hardened security context
  * (design.md "Cluster objects": non-root, read-only root, no capabilities, seccomp RuntimeDefault),
- * the metrics endpoint, the room password, and the spec hash that lets apply skip no-ops.
+ * the operator's pod defaults (pull secrets and policy, scheduling), the metrics endpoint, the
+ * room password, and the spec hash that tells a pod built from other inputs.
  */
 import { createHash } from "node:crypto";
-import type { V1Container, V1ContainerPort, V1EnvVar, V1OwnerReference, V1PodSecurityContext, V1SecurityContext, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
-import type { OperatorSettings, RoomRecording } from "../types.ts";
+import type { V1Container, V1ContainerPort, V1EnvVar, V1OwnerReference, V1PodSecurityContext, V1PodSpec, V1SecurityContext, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import type { OperatorSettings, ResourceRequirements, RoomRecording } from "../types.ts";
 import { API_VERSION, KIND } from "../types.ts";
 import { ANNOTATION_SPEC_HASH } from "../names.ts";
 import { stableJson } from "../stableJson.ts";
@@ -26,6 +27,9 @@ export const podSecurityContext: V1PodSecurityContext = {
   runAsUser: RUN_AS_UID,
   runAsGroup: RUN_AS_UID,
   fsGroup: RUN_AS_UID,
+  // A recording volume grows to many files; the kubelet's default (Always) re-chowns every one
+  // of them at each pod start. OnRootMismatch walks the tree only when its root is not ours yet.
+  fsGroupChangePolicy: "OnRootMismatch",
   seccompProfile: { type: "RuntimeDefault" },
 };
 
@@ -67,8 +71,29 @@ export function tmpVolume(): { volume: V1Volume; mount: V1VolumeMount } {
   return { volume: { name: "tmp", emptyDir: { sizeLimit: "64Mi" } }, mount: { name: "tmp", mountPath: TMP_MOUNT } };
 }
 
-export function image(rec: RoomRecording, settings: OperatorSettings): string {
-  return rec.spec.image ?? settings.image;
+/** The image and, if the operator was given one, its pull policy. */
+export function imageOf(rec: RoomRecording, settings: OperatorSettings): Pick<V1Container, "image" | "imagePullPolicy"> {
+  const policy = settings.pods.imagePullPolicy;
+  return { image: rec.spec.image ?? settings.image, ...(policy ? { imagePullPolicy: policy } : {}) };
+}
+
+/** Pull secrets and scheduling from the operator's pod defaults (podDefaults.ts), set only when given. */
+export function placement(settings: OperatorSettings): Pick<V1PodSpec, "imagePullSecrets" | "nodeSelector" | "tolerations" | "affinity"> {
+  const p = settings.pods;
+  return {
+    ...(p.imagePullSecrets.length ? { imagePullSecrets: p.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
+    ...(p.nodeSelector ? { nodeSelector: { ...p.nodeSelector } } : {}),
+    ...(p.tolerations ? { tolerations: structuredClone(p.tolerations) as V1PodSpec["tolerations"] } : {}),
+    ...(p.affinity ? { affinity: structuredClone(p.affinity) } : {}),
+  };
+}
+
+/** Requests and limits as the quantity strings a container takes. */
+export function containerResources(r: ResourceRequirements): V1Container["resources"] {
+  const str = (m?: Readonly<Record<string, string | number>>) => (m ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, String(v)])) : undefined);
+  const requests = str(r.requests);
+  const limits = str(r.limits);
+  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
 }
 
 /** Stable hash of what a pod was built from; stored as an annotation, compared by apply. */
@@ -77,9 +102,10 @@ export function specHash(obj: unknown): string {
 }
 
 /**
- * Stamp the hash of the containers and volumes on the pod's annotations: a volume can change on
- * its own (e.g. another Secret behind the same mount), and the pod must then be replaced too.
+ * Stamp the hash of the whole pod spec on the pod's annotations. A pod spec is immutable, so any
+ * change (a volume behind the same mount, pull secrets, node selector) must replace the pod, and
+ * the hash is how the operator tells.
  */
-export function withSpecHash(annotations: Record<string, string>, containers: V1Container[], volumes: V1Volume[]): Record<string, string> {
-  return { ...annotations, [ANNOTATION_SPEC_HASH]: specHash({ containers, volumes }) };
+export function withSpecHash(annotations: Record<string, string>, spec: V1PodSpec): Record<string, string> {
+  return { ...annotations, [ANNOTATION_SPEC_HASH]: specHash(spec) };
 }

@@ -19,7 +19,7 @@ test("natsAccess - without a recording Secret, both pods use the operator-wide t
   for (const pod of podsOf({})) {
     assert.deepEqual(natsEnv(pod), { NATS_URL: "nats://nats:4222", NATS_TOKEN: { name: "nats-auth", key: "token" } });
   }
-  const noAuth = workerPod(recording(), stream("a"), 1, { image: "i", natsUrl: "nats://n:4222" });
+  const noAuth = workerPod(recording(), stream("a"), 1, { ...settings, image: "i", natsUrl: "nats://n:4222", natsSecret: undefined });
   assert.deepEqual(natsEnv(noAuth), { NATS_URL: "nats://n:4222" });
 });
 

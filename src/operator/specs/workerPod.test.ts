@@ -46,6 +46,7 @@ test("workerPod - resources, output, ICE and storage come from the spec", () => 
   assert.ok(args.includes("--relay-only"));
   assert.ok(c.env!.some((e) => e.name === "ICE_0_CREDENTIAL" && e.valueFrom?.secretKeyRef?.name === "turn"));
   assert.deepEqual(pod.spec!.volumes!.find((v) => v.name === "recordings")?.persistentVolumeClaim, { claimName: "recordings" });
+  assert.equal(pod.metadata!.annotations!["room-recorder.dev/prior-failures"], "0");
   assert.equal(pod.metadata!.ownerReferences![0]!.uid, "uid-1");
   assert.match(pod.metadata!.name!, /^studio-w-cam-1-[0-9a-f]{8}-2$/);
 });

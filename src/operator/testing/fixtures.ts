@@ -4,8 +4,24 @@ import type { Heartbeat, StreamInfo } from "../../bus/messages.ts";
 import type { OperatorSettings, RoomRecording, RoomRecordingSpec } from "../types.ts";
 import { API_VERSION, KIND } from "../types.ts";
 import { FINALIZER } from "../names.ts";
+import { defaultPodDefaults, type PodDefaults } from "../podDefaults.ts";
 
-export const settings: OperatorSettings = { image: "room-recorder:test", natsUrl: "nats://nats:4222", natsSecret: "nats-auth" };
+/** A start timeout the tests can reason about (the operator's default is 5 minutes). */
+export const START_TIMEOUT_MS = 60_000;
+
+/** The operator's settings with a default claim, as the chart installs it. */
+export const settings: OperatorSettings = {
+  image: "room-recorder:test",
+  natsUrl: "nats://nats:4222",
+  natsSecret: "nats-auth",
+  startTimeoutMs: START_TIMEOUT_MS,
+  pods: { ...defaultPodDefaults(), defaultStorage: { persistentVolumeClaim: { claimName: "recordings" } } },
+};
+
+/** Settings with other pod defaults (podDefaults.ts). */
+export function settingsWith(pods: Partial<PodDefaults>, rest: Partial<OperatorSettings> = {}): OperatorSettings {
+  return { ...settings, ...rest, pods: { ...settings.pods, ...pods } };
+}
 
 export function recording(spec: Partial<RoomRecordingSpec> = {}, meta: Partial<RoomRecording["metadata"]> = {}): RoomRecording {
   return {
@@ -28,4 +44,24 @@ export function withPhase(pod: V1Pod, phase: "Pending" | "Running" | "Succeeded"
 
 export function heartbeat(key: string, state: Heartbeat["state"], extra: Partial<Heartbeat> = {}): Heartbeat {
   return { type: "heartbeat", key, instance: "i1", state, bitrateKbps: 900, bytesWritten: 12345, framesWritten: 100, segments: 1, durationSec: 5, packetsLost: 0, nacks: 0, plis: 1, file: `/recordings/media/studio/myroom/${key}/seg-0001.webm`, lastMediaAt: 1_000, videoCodec: "VP8", audioCodec: "opus", ...extra };
+}
+
+/** A pod the API server created at `createdAt` (ms), as the informer sees it. */
+export function createdAt(pod: V1Pod, ms: number): V1Pod {
+  const copy = structuredClone(pod);
+  copy.metadata = { ...copy.metadata, creationTimestamp: new Date(ms) };
+  return copy;
+}
+
+/** A Pending pod whose container waits for `reason` (as the kubelet reports it), created at `created` ms. */
+export function waiting(pod: V1Pod, reason: string, message: string, created: number, image = "room-recorder:test"): V1Pod {
+  return {
+    ...createdAt(pod, created),
+    status: { phase: "Pending", containerStatuses: [{ name: pod.spec!.containers[0]!.name, image, imageID: "", ready: false, restartCount: 0, state: { waiting: { reason, message } } }] },
+  };
+}
+
+/** A Pending pod the scheduler cannot place (PodScheduled=False, Unschedulable), created at `created` ms. */
+export function unschedulable(pod: V1Pod, message: string, created: number): V1Pod {
+  return { ...createdAt(pod, created), status: { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message }] } };
 }
