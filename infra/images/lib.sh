@@ -73,3 +73,36 @@ run_logged() {
     die "failed: $1 (full log: $log)"
   fi
 }
+
+# add_libc_deps BIN ROOT: what a dynamically linked BIN needs to start in a FROM-scratch tree
+# ROOT: its program interpreter and every NEEDED library, at the path the host's loader resolves
+# it to, copied from Debian's libc6 package (symlinks inside the package followed). Nothing for
+# a static BIN; an error if BIN needs a library libc6 does not ship.
+add_libc_deps() {
+  local bin=$1 root=$2 libc interp soname path lib p t
+  if is_static "$bin"; then
+    say "$(basename "$bin") is static: no libraries added"
+    return 0
+  fi
+  libc=$(mktemp -d)
+  dpkg-deb -x "$(fetch_deb libc6)" "$libc"
+  interp=$(readelf -l "$bin" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+  local libs=("$interp")
+  while read -r soname; do
+    path=$(ldd "$bin" | awk -v so="$soname" '$1 == so { print $3 }')
+    [[ -n $path ]] || die "ldd does not resolve $soname of $bin"
+    libs+=("$path")
+  done < <(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+  for lib in "${libs[@]}"; do
+    p=$lib
+    for _ in 1 2 3 4 5 6 7 8; do
+      [[ -L $libc$p ]] || break
+      t=$(readlink "$libc$p")
+      [[ $t == /* ]] && p=$t || p=$(dirname "$p")/$t
+    done
+    [[ -f $libc$p ]] || die "$lib (needed by $bin) is not in Debian's libc6"
+    install -D -m 0755 "$libc$p" "$root$lib"
+  done
+  rm -rf "$libc"
+  say "$(basename "$bin") is dynamically linked: added ${libs[*]} from Debian's libc6"
+}

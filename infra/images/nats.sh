@@ -11,11 +11,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 nats_deb=$(fetch_deb nats-server)
-libc_deb=$(fetch_deb libc6)
 version=$(dpkg-deb -f "$nats_deb" Version)
 TAG="localhost/room-recorder/nats-server:${version//[+:~]/-}"
 
-inputs_hash=$( { cat "${BASH_SOURCE[0]}"; sha256sum "$nats_deb" "$libc_deb"; } | hash_stdin)
+inputs_hash=$( { cat "${BASH_SOURCE[0]}"; sha256sum "$nats_deb" "$(fetch_deb libc6)"; } | hash_stdin)
 if stamp_fresh nats "$inputs_hash" "$TAG"; then
   say "$TAG is up to date"
   echo "$TAG"
@@ -24,37 +23,13 @@ fi
 
 say "building $TAG from $(basename "$nats_deb")"
 work="$STATE/nats"
-rm -rf "$work" && mkdir -p "$work/deb" "$work/libc" "$work/root/etc"
+rm -rf "$work" && mkdir -p "$work/deb" "$work/root/etc"
 dpkg-deb -x "$nats_deb" "$work/deb"
-dpkg-deb -x "$libc_deb" "$work/libc"
 bin="$work/deb/usr/sbin/nats-server"
 [[ -x $bin ]] || die "no /usr/sbin/nats-server in $nats_deb"
 install -m 0755 "$bin" "$work/root/nats-server"
 
-if is_static "$bin"; then
-  say "nats-server is static: FROM scratch with the binary alone"
-else
-  # The interpreter and every NEEDED library (as the host's loader resolves it), copied from the
-  # libc6 package to the same path, symlinks inside the package followed.
-  interp=$(readelf -l "$bin" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
-  libs=("$interp")
-  while read -r soname; do
-    path=$(ldd "$bin" | awk -v so="$soname" '$1 == so { print $3 }')
-    [[ -n $path ]] || die "ldd does not resolve $soname of nats-server"
-    libs+=("$path")
-  done < <(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-  for lib in "${libs[@]}"; do
-    p=$lib
-    for _ in 1 2 3 4 5 6 7 8; do
-      [[ -L $work/libc$p ]] || break
-      t=$(readlink "$work/libc$p")
-      [[ $t == /* ]] && p=$t || p=$(dirname "$p")/$t
-    done
-    [[ -f $work/libc$p ]] || die "$lib (needed by nats-server) is not in $(basename "$libc_deb")"
-    install -D -m 0755 "$work/libc$p" "$work/root$lib"
-  done
-  say "nats-server is dynamically linked: adding ${libs[*]} from $(basename "$libc_deb")"
-fi
+add_libc_deps "$bin" "$work/root"
 printf 'root:x:0:0:root:/:/sbin/nologin\nnats:x:1000:1000:nats:/:/sbin/nologin\n' > "$work/root/etc/passwd"
 printf 'root:x:0:\nnats:x:1000:\n' > "$work/root/etc/group"
 # The binary must start on this image's files alone: run it chrooted in the tree.
