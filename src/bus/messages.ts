@@ -46,6 +46,12 @@ export const EndReason = {
   maxDuration: "max-duration",
   /** Another worker already records this stream. */
   duplicate: "duplicate",
+  /**
+   * The publisher kept offering but no ICE candidate pair ever connected (the last heartbeat
+   * names the cause: `iceFailure`). She is still in the room: the stream stays, and the
+   * supervisor or operator starts a new worker after a backoff (exit code 4, exitPolicy.ts).
+   */
+  iceFailed: "ice-failed",
   /** Unrecoverable error (config, disk gone, …). The supervisor may retry with backoff. */
   error: "error",
 } as const;
@@ -87,6 +93,37 @@ export const WorkerState = {
 } as const;
 export type WorkerState = (typeof WorkerState)[keyof typeof WorkerState];
 
+/** Why no ICE candidate pair succeeded (classified by stream-worker/iceFailure.ts, issue 12). */
+export const IceFailureCause = {
+  /** TURN configured, no relay candidate gathered, the server did not answer (down, blocked, wrong address). */
+  turnUnreachable: "turn-unreachable",
+  /** TURN configured, no relay candidate gathered, the server refused our credentials (401/441). */
+  turnAuth: "turn-auth",
+  /** Candidates were there (relay too, if configured) but no pair passed its checks in time. */
+  timeout: "timeout",
+} as const;
+export type IceFailureCause = (typeof IceFailureCause)[keyof typeof IceFailureCause];
+
+export interface IceFailure {
+  readonly cause: IceFailureCause;
+  /** One line for logs, the heartbeat and the operator's Event; never a credential. */
+  readonly detail: string;
+}
+
+/** RFC 8445 candidate types; `prflx` is a remote address learned from a check. */
+export type CandidateType = "host" | "srflx" | "prflx" | "relay";
+
+/** The ICE pair that carries the media, from the worker's side (local = the recorder). */
+export interface SelectedPair {
+  readonly local: CandidateType;
+  readonly remote: CandidateType;
+  /** Transport of the pair itself (a relayed pair is UDP between coturn and the peer). */
+  readonly protocol: string;
+  /** `ip:port` of both ends, to tell in logs which interface or relay was used. */
+  readonly localAddress: string;
+  readonly remoteAddress: string;
+}
+
 /** Published on `status` about once a second. */
 export interface Heartbeat {
   readonly type: "heartbeat";
@@ -111,6 +148,10 @@ export interface Heartbeat {
   readonly nacks: number;
   readonly plis: number;
   readonly error?: string;
+  /** The ICE pair carrying the media (stream-worker/iceFailure.ts), while connected. */
+  readonly icePair?: SelectedPair;
+  /** Why the last connection attempt found no ICE pair; kept until a connection succeeds. */
+  readonly iceFailure?: IceFailure;
 }
 
 const isKey = (v: unknown): v is string => typeof v === "string" && isSubjectToken(v);

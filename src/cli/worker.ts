@@ -12,6 +12,7 @@ import { createRootLogger, type Logger } from "../observability/logger.ts";
 import type { HttpEndpoint } from "../observability/httpEndpoint.ts";
 import { StreamWorker } from "../stream-worker/StreamWorker.ts";
 import { parseWorkerArgs, WORKER_USAGE } from "../stream-worker/workerArgs.ts";
+import { EXIT_ICE_FAILED } from "../supervisor/exitPolicy.ts";
 import type { Command } from "./command.ts";
 
 /** Another worker already records this stream: the supervisor must not restart this one. */
@@ -31,6 +32,7 @@ const EXIT_BY_REASON: Record<EndReason, number> = {
   [EndReason.maxDuration]: 0,
   [EndReason.superseded]: 0,
   [EndReason.duplicate]: EXIT_DUPLICATE,
+  [EndReason.iceFailed]: EXIT_ICE_FAILED,
   [EndReason.error]: 1,
 };
 

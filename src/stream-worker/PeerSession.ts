@@ -9,10 +9,11 @@ import {
 import { acceptBundleOnly } from "./bundleOnly.ts";
 import { createDtlsCertificate } from "./dtlsCertificate.ts";
 import { IceBundler } from "./iceBundling.ts";
+import { IceObserver } from "./IceObserver.ts";
 import { DEFAULT_LIVENESS, Liveness } from "./liveness.ts";
 import { MediaFeed } from "./MediaFeed.ts";
 import { describeOffer, parseScreenIndexes, roleOf, type OfferShape } from "./offer.ts";
-import { peerConfig } from "./peerConfig.ts";
+import { peerConfig, selectIceServers } from "./peerConfig.ts";
 import type { WorkerRecorder } from "./recorderPort.ts";
 import type { ConnectionId } from "./session.ts";
 import type { WorkerMetrics } from "./WorkerMetrics.ts";
@@ -57,6 +58,8 @@ export class PeerSession {
   readonly #ice: IceBundler;
   readonly #feed: MediaFeed;
   readonly #liveness: Liveness;
+  /** Candidate types, the selected pair, and why ICE failed if it did. */
+  readonly ice: IceObserver;
   #dc: RTCDataChannel | undefined;
   #shape: OfferShape = { media: [], dataChannel: false };
   #screen: ReadonlySet<number> = new Set();
@@ -75,6 +78,7 @@ export class PeerSession {
     this.recorder = o.recorder;
     workerDtlsKeys ??= createDtlsCertificate();
     this.#pc = new RTCPeerConnection({ ...peerConfig(o.config.ice, o.config.preferCodec), dtls: { keys: workerDtlsKeys } });
+    this.ice = new IceObserver(this.#pc, selectIceServers(o.config.ice.iceServers).find((s) => /^turns?:/i.test(s.urls)));
     this.#ice = new IceBundler((candidates) => this.send(iceMessage({ uuid: o.id.uuid, session: o.id.session, candidates, key: o.key })), () => this.dataChannelOpen);
     this.#liveness = new Liveness(
       { ...DEFAULT_LIVENESS, inactivityMs: o.config.inactivityMs },
@@ -92,6 +96,7 @@ export class PeerSession {
     });
     this.#pc.onIceCandidate.subscribe((c) => {
       if (!c?.candidate) return;
+      this.ice.localCandidate(c.candidate);
       if (this.#beforeAnswer) this.#beforeAnswer.push(c.toJSON() as IceCandidate);
       else this.#ice.add(c.toJSON() as IceCandidate);
     });
@@ -133,6 +138,7 @@ export class PeerSession {
       if (this.#pc.signalingState !== "stable") await this.#pc.signalingStateChange.watch((s) => s === "stable", 5000);
       this.#shape = describeOffer(description.sdp);
       this.#screen = parseScreenIndexes(screen);
+      this.ice.remoteCandidates(description.sdp.match(/^a=candidate:/gm)?.length ?? 0);
       await this.#pc.setRemoteDescription({ type: description.type, sdp: acceptBundleOnly(description.sdp) });
       await this.#pc.setLocalDescription(await this.#pc.createAnswer());
       const sdp = this.#pc.localDescription?.sdp;
@@ -152,6 +158,7 @@ export class PeerSession {
         if (c.candidate === "") continue;
         try {
           await this.#pc.addIceCandidate({ candidate: c.candidate, sdpMid: c.sdpMid ?? undefined, sdpMLineIndex: c.sdpMLineIndex ?? undefined });
+          this.ice.remoteCandidates(1);
         } catch (err) {
           this.#o.log.warn({ err: String(err), sdpMid: c.sdpMid }, "remote ICE candidate rejected");
         }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Bus, BusMessage, Subscription } from "../bus/Bus.ts";
 import { claimStream, type StreamClaim } from "../bus/claim.ts";
-import { EndReason, parseToWorker, WorkerState, type FromWorker } from "../bus/messages.ts";
+import { EndReason, parseToWorker, WorkerState, type FromWorker, type IceFailure } from "../bus/messages.ts";
 import { subjects } from "../bus/subjects.ts";
 import type { WorkerConfig } from "../config/types.ts";
 import type { RecorderEvent } from "../media/types.ts";
@@ -79,6 +79,8 @@ export class StreamWorker {
   #askTimer: NodeJS.Timeout | undefined;
   /** The publisher of the last connection: still ours to report when it is gone. */
   #lastPeer: string | undefined;
+  /** Why the last connection attempt found no ICE pair; reported until one connects. */
+  #iceFailure: IceFailure | undefined;
 
   constructor(bus: Bus, config: WorkerConfig, log: Logger, deps: StreamWorkerDeps) {
     this.#bus = bus;
@@ -288,7 +290,8 @@ export class StreamWorker {
         connectedAt = Date.now();
         this.#phase = WorkerState.recording;
         this.#publish({ type: "connected", key: this.#config.stream.key, instance: this.instance, uuid: id.uuid });
-        log.info("peer connection connected");
+        this.#iceFailure = undefined;
+        log.info({ icePair: session.ice.selectedPair() }, "peer connection connected");
       },
       onLost: (why) => {
         const lostAt = Date.now();
@@ -313,14 +316,25 @@ export class StreamWorker {
   /**
    * The connection is lost and no rebuild replaced it, or our request for the stream brought no
    * offer. Unless the publisher said `bye` (that ends the worker at once), she may still be in
-   * the room: ask for the stream again within the budget (lossPolicy.ts), else end `peer-lost`.
+   * the room: ask for the stream again within the budget (lossPolicy.ts). When it is spent, a
+   * streak that ended with no offer is a departure (`peer-lost`); one that ended with an offer
+   * whose ICE never connected is not: she is still there, and the worker ends `ice-failed` so
+   * that its supervisor retries with backoff (exitPolicy.ts EXIT_ICE_FAILED).
    */
   async #connectionLost(why: string, connectedForMs: number | undefined): Promise<void> {
     if (this.#ending) return;
+    const failure = await this.#session?.ice.failure();
+    if (this.#ending) return;
+    if (failure) {
+      this.#iceFailure = failure;
+      this.metrics.iceFailed(failure.cause);
+      this.#log.warn({ cause: failure.cause, detail: failure.detail }, `ICE failed: ${failure.cause}`);
+    }
     const decision = afterLoss(this.#lossPolicy, { attempts: this.#lossAttempts, ...(connectedForMs !== undefined ? { connectedForMs } : {}) });
     if (decision.action === "end") {
-      this.#log.info({ why, attempts: decision.attempts }, `connection lost; asked for the stream again ${decision.attempts} times without a lasting connection: ending as peer-lost`);
-      return this.#end(EndReason.peerLost, why);
+      const reason = failure ? EndReason.iceFailed : EndReason.peerLost;
+      this.#log.info({ why, attempts: decision.attempts }, `connection lost; asked for the stream again ${decision.attempts} times without a lasting connection: ending as ${reason}`);
+      return this.#end(reason, failure ? `${failure.cause}: ${failure.detail}` : why);
     }
     this.#lossAttempts = decision.attempt;
     this.#phase = WorkerState.reconnecting;
@@ -362,8 +376,9 @@ export class StreamWorker {
     clearTimeout(this.#askTimer);
     const session = this.#session;
     this.#log.info({ reason, detail }, "worker ending");
-    // We leave on our own (stop, max duration, …): say bye first (spec §8.5).
-    if (reason !== EndReason.bye && reason !== EndReason.peerLost) session?.sayBye();
+    // We leave on our own (stop, max duration, …): say bye first (spec §8.5). Not after an ICE
+    // failure: a new worker will ask her for the stream again.
+    if (reason !== EndReason.bye && reason !== EndReason.peerLost && reason !== EndReason.iceFailed) session?.sayBye();
     clearInterval(this.#heartbeat);
     this.#sub.unsubscribe();
     try {
@@ -402,6 +417,8 @@ export class StreamWorker {
       intervalMs: now - this.#lastBeat.at,
       nacks: this.#finishedFeedback.nacks + (this.#session?.feedback.nacks ?? 0),
       plis: this.#finishedFeedback.plis + (this.#session?.feedback.plis ?? 0),
+      ...(this.#session?.connected ? { icePair: this.#session.ice.selectedPair() } : {}),
+      ...(this.#iceFailure ? { iceFailure: this.#iceFailure } : {}),
       now,
     });
     this.#lastBeat = { at: now, bytes: totals.bytesWritten };

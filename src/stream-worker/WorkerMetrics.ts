@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { Registry } from "prom-client";
 import type { TrackKind } from "../media/types.ts";
-import type { EndReason } from "../bus/messages.ts";
+import type { EndReason, IceFailureCause } from "../bus/messages.ts";
 
 /**
  * The worker's Prometheus metrics (design "Observability"). One worker records one stream, so
@@ -47,6 +47,7 @@ export class WorkerMetrics {
   #ice: string | undefined;
   readonly #ended = new Map<EndReason, number>();
   #askedAgain = 0;
+  readonly #iceFailures = new Map<IceFailureCause, number>();
   #registry: Registry | undefined;
 
   /** On the packet path: two additions, nothing else. */
@@ -75,6 +76,11 @@ export class WorkerMetrics {
   /** A lost connection made the worker ask for the stream again (lossPolicy.ts). */
   askedAgain(): void {
     this.#askedAgain++;
+  }
+
+  /** A connection attempt found no working ICE pair (iceFailure.ts). */
+  iceFailed(cause: IceFailureCause): void {
+    this.#iceFailures.set(cause, (this.#iceFailures.get(cause) ?? 0) + 1);
   }
 
   ended(reason: EndReason): void {
@@ -132,6 +138,7 @@ export class WorkerMetrics {
     oneOf("rr_worker_connection_state", "1 for the peer connection's current state", CONNECTION_STATES, () => this.#connection);
     oneOf("rr_worker_ice_state", "1 for the ICE connection's current state", ICE_STATES, () => this.#ice);
     totalBy("rr_worker_ended_total", "connections ended, by reason", "reason", () => this.#ended);
+    totalBy("rr_worker_ice_failures_total", "connection attempts in which no ICE candidate pair succeeded, by cause", "cause", () => this.#iceFailures);
     total("rr_worker_asked_again_total", "times a lost connection made the worker ask for the stream again", () => this.#askedAgain);
     return registry;
   }

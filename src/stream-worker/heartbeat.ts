@@ -1,4 +1,4 @@
-import type { Heartbeat, WorkerState } from "../bus/messages.ts";
+import type { Heartbeat, IceFailure, SelectedPair, WorkerState } from "../bus/messages.ts";
 import type { RecorderStats } from "../media/types.ts";
 import type { RecorderTotals } from "./WorkerMetrics.ts";
 
@@ -43,6 +43,8 @@ export interface HeartbeatInput {
   readonly intervalMs: number;
   readonly nacks: number;
   readonly plis: number;
+  readonly icePair?: SelectedPair;
+  readonly iceFailure?: IceFailure;
   readonly now: number;
 }
 
@@ -71,5 +73,7 @@ export function buildHeartbeat(i: HeartbeatInput): Heartbeat {
     nacks: i.nacks,
     plis: i.plis,
     ...opt("error", s?.diskError),
+    ...opt("icePair", i.icePair),
+    ...opt("iceFailure", i.iceFailure),
   };
 }

@@ -57,7 +57,8 @@ Flags (environment in brackets):
 ${NATS_USAGE}
 
 Exit codes: 0 clean end (bye, peer lost, stopped, max duration, superseded), 3 duplicate,
-42 bad configuration, 1 error.
+4 ICE failed while the publisher kept offering (retried with backoff; the cause is in the last
+heartbeat and the log), 42 bad configuration, 1 error.
 `;
 
 const OPTIONS = {

@@ -46,7 +46,7 @@ interface Entry {
   attempt: number;
   timer?: NodeJS.Timeout;
   /** Supervisor state when no process runs. */
-  state?: typeof SupervisorState.restarting | typeof SupervisorState.badConfig;
+  state?: typeof SupervisorState.restarting | typeof SupervisorState.iceFailed | typeof SupervisorState.badConfig;
 }
 
 /**
@@ -215,13 +215,18 @@ export class LocalSupervisor {
         log.error({ code: exit.code }, "worker rejected its config: not restarting");
         entry.state = SupervisorState.badConfig;
         return;
+      // The publisher is still in the room (she offered) but no ICE pair connected: the same
+      // backoff as a crash, so a TURN server that comes back is used within 30 s.
+      case ExitVerdict.iceFailed:
       case ExitVerdict.crashed: {
         if (Date.now() - entry.startedAt >= (this.#o.restart ?? DEFAULT_RESTART_POLICY).healthyMs) entry.attempt = 0;
         const delay = restartDelay(this.#o.restart ?? DEFAULT_RESTART_POLICY, entry.attempt++);
         entry.restarts += 1;
         this.metrics.restarted();
-        entry.state = SupervisorState.restarting;
-        log.warn({ code: exit.code, signal: exit.signal, delayMs: delay, restarts: entry.restarts }, "worker crashed: restarting");
+        const iceFailure = verdict === ExitVerdict.iceFailed ? this.#heartbeats.get(key)?.iceFailure : undefined;
+        entry.state = verdict === ExitVerdict.iceFailed ? SupervisorState.iceFailed : SupervisorState.restarting;
+        if (verdict === ExitVerdict.iceFailed) log.warn({ cause: iceFailure?.cause, detail: iceFailure?.detail, delayMs: delay, restarts: entry.restarts }, "worker found no ICE path to the publisher: retrying");
+        else log.warn({ code: exit.code, signal: exit.signal, delayMs: delay, restarts: entry.restarts }, "worker crashed: restarting");
         entry.timer = setTimeout(() => {
           entry.timer = undefined;
           const wanted = wantedWorkers(this.#roster.values(), this.#o.accept, this.#finished).get(key);

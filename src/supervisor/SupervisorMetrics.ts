@@ -14,6 +14,8 @@ export const SupervisorState = {
   idle: "idle",
   /** Crashed; a restart is scheduled. */
   restarting: "restarting",
+  /** No ICE pair connected while the publisher kept offering; a new worker is scheduled. */
+  iceFailed: "ice-failed",
   /** The worker rejected its config (exit 42): never restarted. */
   badConfig: "bad-config",
   /** The publisher's connection ended cleanly; restarted only when it returns. */

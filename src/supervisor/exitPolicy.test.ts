@@ -6,6 +6,7 @@ test("exit policy - codes and signals", () => {
   assert.equal(classifyExit({ code: 0, signal: null }), "finished");
   assert.equal(classifyExit({ code: 42, signal: null }), "bad-config");
   assert.equal(classifyExit({ code: 3, signal: null }), "duplicate");
+  assert.equal(classifyExit({ code: 4, signal: null }), "ice-failed");
   assert.equal(classifyExit({ code: 1, signal: null }), "crashed");
   assert.equal(classifyExit({ code: null, signal: "SIGKILL" }), "crashed");
   assert.equal(classifyExit({ code: null, signal: null }), "crashed", "spawn failure");

@@ -7,6 +7,12 @@ import type { WorkerExit } from "./WorkerProcess.ts";
 
 /** `room-recorder worker` exit code when another worker already records the stream. */
 export const EXIT_DUPLICATE = 3;
+/**
+ * `room-recorder worker` exit code when the publisher kept offering but no ICE pair ever
+ * connected (EndReason "ice-failed"; the cause is in the worker's last heartbeat). She is still
+ * in the room, so unlike exit 0 this is retried with backoff, for as long as the stream is there.
+ */
+export const EXIT_ICE_FAILED = 4;
 
 export const ExitVerdict = {
   /** Exit 0: the connection ended (bye, peer lost, superseded, stopped). Not restarted for this publisher UUID. */
@@ -15,6 +21,8 @@ export const ExitVerdict = {
   badConfig: "bad-config",
   /** Exit 3: someone else records this stream. */
   duplicate: "duplicate",
+  /** Exit 4: no ICE pair connected (TURN unreachable or refusing us, or checks timed out). Restart with backoff. */
+  iceFailed: "ice-failed",
   /** Any other code, or a signal: restart with backoff. */
   crashed: "crashed",
 } as const;
@@ -25,6 +33,7 @@ export function classifyExit(exit: Pick<WorkerExit, "code" | "signal">): ExitVer
   if (exit.code === 0) return ExitVerdict.finished;
   if (exit.code === EXIT_CONFIG) return ExitVerdict.badConfig;
   if (exit.code === EXIT_DUPLICATE) return ExitVerdict.duplicate;
+  if (exit.code === EXIT_ICE_FAILED) return ExitVerdict.iceFailed;
   return ExitVerdict.crashed;
 }
 
