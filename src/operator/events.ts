@@ -6,11 +6,14 @@
 import type { Condition, RoomRecordingStatus, StreamStatus } from "./types.ts";
 import { ConditionReason, ConditionType, conditionStatus } from "./conditions.ts";
 import { StartProblemReason } from "./podStart.ts";
+import { ICE_PROBLEM_REASONS, IceProblemReason } from "./iceProblem.ts";
 import { StreamPhase } from "./workers.ts";
 
 export const EventReason = {
   /** A pod that cannot start, or did not in time: the reason names the cause (podStart.ts). */
   ...StartProblemReason,
+  /** No ICE path to a stream's publisher: TURN unreachable, TURN credentials refused, or checks timed out (iceProblem.ts). */
+  ...IceProblemReason,
   storageNotConfigured: ConditionReason.storageNotConfigured,
   streamDiscovered: "StreamDiscovered",
   workerStarted: "WorkerStarted",
@@ -104,6 +107,10 @@ function streamEdges(before: StreamStatus | undefined, after: StreamStatus): Pla
     case StreamPhase.backoff:
       if (after.reason === StartProblemReason.startTimeout) {
         out.push(warning(EventReason.startTimeout, `worker for stream ${id}: ${after.message ?? ""}; a new pod follows after the backoff`));
+        break;
+      }
+      if (after.reason !== undefined && ICE_PROBLEM_REASONS.has(after.reason)) {
+        out.push(warning(after.reason as EventReason, `stream ${id}: ${after.message ?? ""}; retrying with backoff while the publisher is in the room`));
         break;
       }
       out.push(warning(EventReason.workerFailed, `worker ${after.pod ?? ""} for stream ${id} failed (${after.restarts ?? 1} time(s)); restarting with backoff`));

@@ -14,6 +14,8 @@ export const PodOutcome = {
   configError: "config-error",
   /** Exit 3: another worker already records this stream (supervisor/exitPolicy.ts). */
   duplicate: "duplicate",
+  /** Exit 4: no ICE pair connected while the publisher kept offering; restart with backoff (the heartbeat says why). */
+  iceFailed: "ice-failed",
   /** Any other failure: restart with backoff. */
   failed: "failed",
 } as const;
@@ -31,6 +33,8 @@ export function podOutcome(pod: V1Pod): PodOutcome {
       return PodOutcome.configError;
     case ExitVerdict.duplicate:
       return PodOutcome.duplicate;
+    case ExitVerdict.iceFailed:
+      return PodOutcome.iceFailed;
     case ExitVerdict.crashed:
       return PodOutcome.failed;
   }

@@ -7,6 +7,7 @@ import type { Heartbeat, SignalingState } from "../bus/messages.ts";
 import type { RoomRecording, RoomRecordingStatus, StreamStatus } from "./types.ts";
 import { ConditionType, mergeConditions, type ConditionInput } from "./conditions.ts";
 import type { StartProblem } from "./podStart.ts";
+import { iceProblem } from "./iceProblem.ts";
 import { StreamPhase, type StreamDecision } from "./workers.ts";
 
 /** A reason and a message, as conditions and Events carry them. */
@@ -39,6 +40,8 @@ export function streamPhase(view: StreamView, now: number): StreamPhase {
   if (decision.phase !== StreamPhase.starting || !heartbeat || now - heartbeat.receivedAt > HEARTBEAT_STALE_MS) return decision.phase;
   if (heartbeat.heartbeat.state === "recording") return StreamPhase.recording;
   if (heartbeat.heartbeat.state === "stalled") return StreamPhase.stalled;
+  // Its publisher offered but no ICE pair connected: the worker asks her again with backoff.
+  if (heartbeat.heartbeat.iceFailure) return StreamPhase.backoff;
   return StreamPhase.starting;
 }
 
@@ -48,6 +51,7 @@ function streamStatus(view: StreamView, phase: StreamPhase): StreamStatus {
   // The roster knows a label only from the server's listing; browsers send it to the viewer
   // over the data channel, which the worker reports in its heartbeat.
   const label = view.label ?? hb?.label;
+  const problem = view.decision.problem ?? iceProblem(hb);
   return {
     stream: view.streamId,
     phase,
@@ -59,7 +63,7 @@ function streamStatus(view: StreamView, phase: StreamPhase): StreamStatus {
     ...(hb?.videoCodec ? { videoCodec: hb.videoCodec } : {}),
     ...(hb?.audioCodec ? { audioCodec: hb.audioCodec } : {}),
     ...(view.decision.failures > 0 ? { restarts: view.decision.failures } : {}),
-    ...(view.decision.problem ? { reason: view.decision.problem.reason, message: view.decision.problem.message } : {}),
+    ...(problem ? { reason: problem.reason, message: problem.message } : {}),
   };
 }
 

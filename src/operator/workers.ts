@@ -54,8 +54,14 @@ export const BACKOFF_MAX_MS = 300_000;
 /** A worker that ran this long before failing starts the count again (the kubelet's 10 minutes). */
 export const BACKOFF_RESET_MS = 600_000;
 
-export function backoffMs(failures: number): number {
-  return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
+/**
+ * Retries after an ICE failure stop growing at 1 minute: the publisher is waiting in the room,
+ * and a TURN server that comes back should be used soon, not after 5 minutes.
+ */
+export const ICE_BACKOFF_MAX_MS = 60_000;
+
+export function backoffMs(failures: number, maxMs = BACKOFF_MAX_MS): number {
+  return Math.min(maxMs, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
 }
 
 const newestFirst = (pods: readonly V1Pod[]) => [...pods].sort((a, b) => podAttempt(b) - podAttempt(a));
@@ -82,10 +88,10 @@ export function decideStream(stream: StreamInfo, verdict: Verdict, pods: readonl
     return { phase: StreamPhase.waiting, pod: latest, failures: 0, action: { kind: "start", attempt: nextAttempt, restart: false, priorFailures: 0 } };
   }
   // A failed attempt: a new pod after the backoff, counted on from the failed one's prior count.
-  const retry = (failedAt: number, problem?: StartProblem): StreamDecision => {
+  const retry = (failedAt: number, problem?: StartProblem, maxMs = BACKOFF_MAX_MS): StreamDecision => {
     const ranLong = (ranForMs(latest) ?? 0) >= BACKOFF_RESET_MS;
     const failures = ranLong ? 1 : prior + 1;
-    const until = failedAt + backoffMs(failures);
+    const until = failedAt + backoffMs(failures, maxMs);
     const replaces = isTerminal(outcome) ? {} : { replaces: latest.metadata!.name! };
     const action: WorkerAction = now >= until ? { kind: "start", attempt: nextAttempt, restart: true, priorFailures: failures, ...replaces } : { kind: "wait", untilMs: until };
     return { phase: StreamPhase.backoff, pod: latest, failures, action, ...(problem ? { problem } : {}) };
@@ -110,5 +116,7 @@ export function decideStream(stream: StreamInfo, verdict: Verdict, pods: readonl
       return { phase: StreamPhase.duplicate, pod: latest, failures: prior, action: none };
     case PodOutcome.failed:
       return retry(finishedAtMs(latest) ?? now);
+    case PodOutcome.iceFailed:
+      return retry(finishedAtMs(latest) ?? now, undefined, ICE_BACKOFF_MAX_MS);
   }
 }
