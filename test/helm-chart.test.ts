@@ -13,6 +13,10 @@ import { promisify } from "node:util";
 import { loadAllYaml, loadYaml, type KubernetesObject, type V1ClusterRole, type V1Deployment, type V1PolicyRule } from "@kubernetes/client-node";
 import { CHART_DIR, helm, helmMissing, renderChart } from "./harness/helm.ts";
 import { ALERTS_FILE, DASHBOARD_FILE } from "./harness/prometheus.ts";
+import { defaultPodDefaults, parsePodDefaults, type PodDefaults } from "../src/operator/podDefaults.ts";
+import { DEFAULT_START_TIMEOUT_MS } from "../src/operator/podStart.ts";
+import { workerPod } from "../src/operator/specs/workerPod.ts";
+import { signalerPod } from "../src/operator/specs/signalerPod.ts";
 
 const skip = helmMissing();
 const FULL_VALUES = join(import.meta.dirname, "fixtures/helm-values-full.yaml");
@@ -121,7 +125,7 @@ test("helm - defaults: two leader-elected replicas, hardened pod, exactly the op
   assert.equal(crd.metadata?.annotations?.["helm.sh/resource-policy"], "keep");
   assert.equal(one(objs, "PodDisruptionBudget").kind, "PodDisruptionBudget");
   for (const kind of MONITORING_KINDS) assert.ok(!objs.some((o) => o.kind === kind), `${kind} is opt-in`);
-  assert.ok(!objs.some((o) => o.kind === "ConfigMap"), "the dashboard is opt-in");
+  assert.deepEqual(objs.filter((o) => o.kind === "ConfigMap").map((o) => o.metadata?.name), ["rr-operator-pod-defaults"], "the dashboard is opt-in");
   for (const o of objs) assert.equal(o.metadata?.labels?.["app.kubernetes.io/instance"], "rr", `${o.kind} ${o.metadata?.name} has the standard labels`);
 });
 
@@ -162,11 +166,53 @@ test("helm - non-default values: one namespace, no lease, NATS credentials, moni
   assert.deepEqual(rule.spec.groups, alerts.groups, "the PrometheusRule carries files/alerts.yaml");
   assert.equal(rule.spec.groups.flatMap((g) => g.rules).length, 10);
 
-  const cm = one<KubernetesObject & { data: Record<string, string> }>(objs, "ConfigMap");
+  const cm = one<KubernetesObject & { data: Record<string, string> }>(objs, "ConfigMap", "rr-operator-dashboard");
   assert.equal(cm.metadata?.namespace, "monitoring");
   assert.equal(cm.metadata?.labels?.grafana_dashboard, "1");
   assert.equal(cm.metadata?.annotations?.grafana_folder, "Recording");
   assert.deepEqual(JSON.parse(cm.data["room-recorder.json"]!), JSON.parse(readFileSync(DASHBOARD_FILE, "utf8")));
+});
+
+/** The pod defaults document as the operator reads it, from the rendered ConfigMap the Deployment mounts. */
+function podDefaultsOf(objs: readonly KubernetesObject[]): { doc: PodDefaults; dep: V1Deployment } {
+  const dep = one<V1Deployment>(objs, "Deployment");
+  const c = dep.spec!.template.spec!.containers[0]!;
+  const path = c.args!.find((a) => a.startsWith("--pod-defaults="))!.slice("--pod-defaults=".length);
+  const mount = c.volumeMounts!.find((m) => path.startsWith(`${m.mountPath}/`))!;
+  const volume = dep.spec!.template.spec!.volumes!.find((v) => v.name === mount.name)!;
+  assert.equal(mount.readOnly, true);
+  const cm = one<KubernetesObject & { data: Record<string, string> }>(objs, "ConfigMap", volume.configMap!.name);
+  return { doc: parsePodDefaults(cm.data[path.slice(mount.mountPath.length + 1)]!), dep };
+}
+const checksum = (dep: V1Deployment) => dep.spec!.template.metadata!.annotations!["checksum/pod-defaults"];
+
+test("helm - pod defaults: the chart's values reach the operator as the document it reads, and its defaults are the operator's", { skip }, async () => {
+  const { doc, dep } = podDefaultsOf(await render());
+  assert.deepEqual(doc, { ...defaultPodDefaults(), imagePullPolicy: "IfNotPresent" }, "worker and signaler resources: the chart's defaults are the operator's");
+  assert.equal(doc.defaultStorage, undefined, "no default storage: a RoomRecording must say where files go");
+  const args = dep.spec!.template.spec!.containers[0]!.args!;
+  assert.ok(args.includes(`--pod-start-timeout=${DEFAULT_START_TIMEOUT_MS / 1000}`), args.join(" "));
+  assert.match(checksum(dep) ?? "", /^[0-9a-f]{64}$/);
+
+  const full = podDefaultsOf(await render("-f", FULL_VALUES));
+  assert.deepEqual(full.doc.imagePullSecrets, [{ name: "regcred" }]);
+  assert.equal(full.doc.imagePullPolicy, "Always");
+  assert.equal(full.doc.natsCaSecret, "nats-ca");
+  assert.deepEqual(full.doc.defaultStorage, { persistentVolumeClaim: { claimName: "recordings" } });
+  assert.deepEqual(full.doc.nodeSelector, { pool: "media" });
+  assert.ok(full.doc.tolerations?.length === 1 && full.doc.affinity?.nodeAffinity);
+  assert.ok(full.dep.spec!.template.spec!.containers[0]!.args!.includes("--pod-start-timeout=120"));
+  assert.notEqual(checksum(full.dep), checksum(dep), "a change rolls the operator");
+
+  // And so into the pods the operator builds.
+  const settings = { image: "i", natsUrl: "nats://n:4222", startTimeoutMs: 120_000, pods: full.doc };
+  const rec = { apiVersion: "room-recorder.dev/v1alpha1", kind: "RoomRecording", metadata: { name: "studio", namespace: "media", uid: "u" }, spec: { room: "R" } };
+  const worker = workerPod(rec, { key: "a", streamId: "a", wireId: "a", uuid: "p" }, 1, settings);
+  assert.deepEqual(worker.spec!.imagePullSecrets, [{ name: "regcred" }]);
+  assert.deepEqual(worker.spec!.containers[0]!.resources, { requests: { cpu: "100m", memory: "160Mi" }, limits: { memory: "320Mi" } });
+  assert.deepEqual(worker.spec!.volumes!.find((v) => v.name === "recordings")?.persistentVolumeClaim, { claimName: "recordings" });
+  assert.ok(worker.spec!.containers[0]!.env!.some((e) => e.name === "NATS_CA"));
+  assert.deepEqual(signalerPod(rec, settings).spec!.nodeSelector, { pool: "media" });
 });
 
 test("helm - refuses what cannot work: no NATS URL, two replicas without a lease, values outside the schema", { skip }, async () => {
@@ -175,4 +221,8 @@ test("helm - refuses what cannot work: no NATS URL, two replicas without a lease
   assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "operator.replicas=0"]), /replicas/);
   assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "operator.replica=2"]), /replica/);
   assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "image.pullPolicy=Sometimes"]), /pullPolicy/);
+  assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "podImage.pullPolicy=Sometimes"]), /pullPolicy/);
+  assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "pods.startTimeoutSeconds=0"]), /startTimeoutSeconds/);
+  assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "pods.defaultStorage.claimName=recordings"]), /defaultStorage/);
+  assert.match(await helmFails(["template", "rr", CHART_DIR, "--set", "pods.workerResources.request.cpu=1"]), /workerResources/);
 });

@@ -3,14 +3,16 @@
  * accepted by server-side dry-run; then the operator runs as a real process under the chart's
  * ServiceAccount token and RBAC (nothing more) with a real nats-server, and must do its whole
  * job for a RoomRecording: Lease, finalizer, ServiceAccount and signaler pod by server-side
- * apply, status, Events, and on deletion the pods and the finalizer. A real Prometheus scrapes
+ * apply (shaped by the chart's pod defaults ConfigMap, read as the Deployment would), status,
+ * Events, and on deletion the pods and the finalizer. A real Prometheus scrapes
  * the operator, and the dashboard's operator panels must return series.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadAllYaml, type KubernetesObject } from "@kubernetes/client-node";
+import { loadAllYaml, type KubernetesObject, type V1Pod } from "@kubernetes/client-node";
 import { names } from "../src/operator/names.ts";
 import { helmMissing, renderChart } from "./harness/helm.ts";
 import { controlPlaneMissing, startControlPlane, type ControlPlane } from "./harness/k8s.ts";
@@ -67,11 +69,18 @@ test("helm - the rendered chart is accepted by a real kube-apiserver, and the op
   assert.equal(await can("update", "pods", "-n", "studio"), false);
   assert.equal(await can("update", "leases/someone-else", "-n", RELEASE_NS), false);
 
-  // The operator under that token: every call it makes must be allowed.
+  // The operator under that token: every call it makes must be allowed. Its pod defaults are
+  // the non-default release's ConfigMap (pull secrets, scheduling, NATS CA, default storage).
+  const podDefaultsDir = mkdtempSync(join(tmpdir(), "rr-pod-defaults-"));
+  await using _removeDir = { [Symbol.asyncDispose]: async () => rmSync(podDefaultsDir, { recursive: true, force: true }) };
+  const podDefaults = join(podDefaultsDir, "pod-defaults.json");
+  const configMap = (loadAllYaml(full) as KubernetesObject[]).find((o) => o.kind === "ConfigMap" && o.metadata?.name === "rr-operator-pod-defaults") as KubernetesObject & { data: Record<string, string> };
+  writeFileSync(podDefaults, configMap.data["pod-defaults.json"]!);
   const metricsPort = await freePort();
   await using operator = startRole("operator", [
     "--image", "registry.example/rr/room-recorder:test", "--nats", nats.url, "--kubeconfig", saKubeconfig,
     "--metrics-addr", `127.0.0.1:${metricsPort}`, "--lease-namespace", RELEASE_NS, "--lease-name", LEASE, "--identity", "operator-0",
+    "--pod-defaults", podDefaults,
   ]);
   await using prom = await startPrometheus({ jobs: [{ job: "room-recorder-operator", targets: [`127.0.0.1:${metricsPort}`], labels: { namespace: RELEASE_NS } }] });
 
@@ -81,12 +90,18 @@ test("helm - the rendered chart is accepted by a real kube-apiserver, and the op
   }, "the operator to take the Lease");
   assert.ok(lease);
 
+  // No spec.storage: the chart's pods.defaultStorage stands in.
   const rr = { apiVersion: "room-recorder.dev/v1alpha1", kind: "RoomRecording", metadata: { name: "show", namespace: "studio" }, spec: { room: "studio-room" } };
   await cp.kubectl(["apply", "-f", "-"], JSON.stringify(rr));
-  await waitWithLog(operator.stderr, async () => {
-    const pods = await json<{ items: { metadata: { name: string } }[] }>(cp, ["-n", "studio", "get", "pods", "-l", "app.kubernetes.io/managed-by=room-recorder-operator"]);
-    return pods.items.some((p) => p.metadata.name === names.signalerPod("show"));
+  const signaler = await waitWithLog(operator.stderr, async () => {
+    const pods = await json<{ items: V1Pod[] }>(cp, ["-n", "studio", "get", "pods", "-l", "app.kubernetes.io/managed-by=room-recorder-operator"]);
+    return pods.items.find((p) => p.metadata?.name === names.signalerPod("show"));
   }, "the signaler pod, created by server-side apply under the chart's RBAC");
+  assert.deepEqual(signaler.spec?.imagePullSecrets, [{ name: "regcred" }]);
+  assert.deepEqual(signaler.spec?.nodeSelector, { pool: "media" });
+  assert.equal(signaler.spec?.containers[0]?.imagePullPolicy, "Always");
+  assert.equal(signaler.spec?.securityContext?.fsGroupChangePolicy, "OnRootMismatch");
+  assert.ok(signaler.spec?.volumes?.some((v) => v.secret?.secretName === "nats-ca"), "the NATS CA reaches the pod");
   await cp.kubectl(["-n", "studio", "get", "serviceaccount", names.serviceAccount("show")]);
   const rec = await waitFor(async () => {
     const r = await json<{ metadata: { finalizers?: string[] }; status?: { conditions?: unknown[] } }>(cp, ["-n", "studio", "get", "roomrecording", "show"]);

@@ -31,7 +31,7 @@ test("crd - a minimal RoomRecording is accepted and defaulted", { skip }, async 
   assert.equal(spec.salt, "vdo.ninja");
   assert.equal(spec.paused, false);
   const table = await cp.kubectl(["get", "rrec", "minimal"]);
-  assert.match(table.split("\n")[0]!, /NAME\s+ROOM\s+RECORDING\s+STREAMS\s+READY\s+AGE/);
+  assert.match(table.split("\n")[0]!, /NAME\s+ROOM\s+RECORDING\s+STREAMS\s+READY\s+REASON\s+AGE/);
   assert.match(table, /minimal\s+MyRoom/);
   assert.match(await cp.kubectl(["get", "room-recorder"]), /minimal\s+MyRoom/, "the category lists it");
 });

@@ -164,6 +164,34 @@ test("operator - a killed worker process is replaced by a new pod that records a
   assert.match(events, /WorkerRestarted/);
 });
 
+const eventsOf = async (name: string) =>
+  JSON.parse(await cp.kubectl(["get", "events", "--field-selector", `involvedObject.name=${name}`, "-o", "json"])) as { items: { type: string; reason: string; message: string }[] };
+
+test("operator - a recording without storage starts nothing; one whose pods cannot start names the missing Secret", { skip }, async () => {
+  // The operator here has no default storage (no --pod-defaults): files in the pod would be lost.
+  await create("nostore", { room: "NoStore", server: relay.url });
+  await waitFor(async () => (await get("nostore")).status?.conditions?.find((c) => c.type === "Ready")?.reason === "StorageNotConfigured", 60_000, "Ready=False StorageNotConfigured");
+  assert.equal((await get("nostore")).status?.phase, "Blocked");
+  assert.match(await cp.kubectl(["get", "rrec", "nostore"]), /nostore\s+NoStore\s+0\/0\s+0\s+False\s+StorageNotConfigured/);
+  const refused = await waitFor(async () => (await eventsOf("nostore")).items.find((e) => e.reason === "StorageNotConfigured"), 30_000, "StorageNotConfigured Event");
+  assert.equal(refused.type, "Warning");
+  assert.match(refused.message, /spec\.storage/);
+  assert.deepEqual(await pods("nostore"), []);
+
+  await create("nosecret", { room: "NoSecret", server: relay.url, storage: { persistentVolumeClaim: { claimName: "recordings" } }, nats: { credentialsSecretRef: { name: "missing-nats" } } });
+  await waitFor(async () => (await get("nosecret")).status?.conditions?.find((c) => c.type === "SignalingConnected")?.reason === "ContainerConfigError", 60_000, "SignalingConnected=False ContainerConfigError");
+  const degraded = (await get("nosecret")).status?.conditions?.find((c) => c.type === "Degraded");
+  assert.equal(degraded?.status, "True");
+  assert.match(degraded?.message ?? "", /secret "missing-nats" not found/);
+  const warning = await waitFor(async () => (await eventsOf("nosecret")).items.find((e) => e.reason === "ContainerConfigError"), 30_000, "ContainerConfigError Event");
+  assert.match(warning.message, /nosecret-signaler.*secret "missing-nats" not found/);
+  await new Promise((r) => setTimeout(r, 3_000)); // several node agent retries and operator passes
+  assert.equal((await eventsOf("nosecret")).items.filter((e) => e.reason === "ContainerConfigError").length, 1, "one Event, not one per pass");
+
+  for (const name of ["nostore", "nosecret"]) await cp.kubectl(["delete", "rrec", name, "--wait=false"]);
+  await waitFor(async () => (await pods("nosecret")).length === 0, 60_000, "the stuck signaler deleted with its recording");
+});
+
 test("operator - two replicas: only the leader holds the lease; killing it hands over", { skip }, async () => {
   const leases = cp.kubeConfig.makeApiClient(CoordinationV1Api);
   const holder = async () => (await leases.readNamespacedLease({ namespace: NS, name: "room-recorder-operator" })).spec?.holderIdentity;
@@ -177,7 +205,7 @@ test("operator - two replicas: only the leader holds the lease; killing it hands
   await waitFor(async () => (await holder()) === "op-b", 60_000, "op-b takes the lease");
   await waitFor(async () => /^rr_operator_leader 1$/m.test(await (await fetch(operators[1]!.metricsUrl)).text()), 30_000, "op-b reports itself leader");
   // The new leader acts: a new recording gets its signaler; nothing of the old one is duplicated.
-  await create("second", { room: "OtherRoom", server: relay.url });
+  await create("second", { room: "OtherRoom", server: relay.url, storage: { persistentVolumeClaim: { claimName: "recordings" } } });
   await waitFor(async () => (await pods("second")).length === 1, 60_000, "the new leader creates the signaler");
   assert.deepEqual((await pods("studio")).map((p) => p.metadata?.name).sort(), before);
 });

@@ -3,10 +3,12 @@ import assert from "node:assert/strict";
 import { DEFAULT_SIGNALER_RESOURCES, DEFAULT_WORKER_RESOURCES, defaultPodDefaults, parsePodDefaults } from "./podDefaults.ts";
 import { UsageError } from "../config/errors.ts";
 
-test("pod defaults - an empty document is the operator's defaults; empty values mean unset (what the chart renders by default)", () => {
+test("pod defaults - an empty document is the operator's defaults; empty values mean unset (what the chart renders for empty values)", () => {
   assert.deepEqual(parsePodDefaults("{}"), defaultPodDefaults());
-  const chartDefaults = { imagePullPolicy: "", imagePullSecrets: [], workerResources: {}, signalerResources: {}, nodeSelector: {}, tolerations: [], affinity: {}, natsCaSecret: "", defaultStorage: {} };
-  assert.deepEqual(parsePodDefaults(JSON.stringify(chartDefaults)), defaultPodDefaults());
+  const empty = { imagePullPolicy: "", imagePullSecrets: [], nodeSelector: {}, tolerations: [], affinity: {}, natsCaSecret: "", defaultStorage: {} };
+  assert.deepEqual(parsePodDefaults(JSON.stringify(empty)), defaultPodDefaults());
+  // Resources are the exception: {} asks for none.
+  assert.deepEqual(parsePodDefaults(JSON.stringify({ workerResources: {} })).workerResources, {});
   assert.deepEqual(defaultPodDefaults().workerResources, DEFAULT_WORKER_RESOURCES);
   assert.deepEqual(defaultPodDefaults().signalerResources, DEFAULT_SIGNALER_RESOURCES);
 });

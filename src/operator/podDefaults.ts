@@ -15,7 +15,7 @@ export interface PodDefaults {
   readonly imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
   /** Pull secrets, by name in each recording's namespace. @default [] */
   readonly imagePullSecrets: readonly V1LocalObjectReference[];
-  /** Worker resources unless spec.workerResources is set. @default DEFAULT_WORKER_RESOURCES */
+  /** Worker resources unless spec.workerResources is set; `{}` for none. @default DEFAULT_WORKER_RESOURCES */
   readonly workerResources: ResourceRequirements;
   /** @default DEFAULT_SIGNALER_RESOURCES */
   readonly signalerResources: ResourceRequirements;
@@ -47,7 +47,11 @@ export function defaultPodDefaults(): PodDefaults {
 const PULL_POLICIES = new Set(["Always", "IfNotPresent", "Never"]);
 const KEYS = new Set(["imagePullPolicy", "imagePullSecrets", "workerResources", "signalerResources", "nodeSelector", "tolerations", "affinity", "natsCaSecret", "defaultStorage"]);
 
-/** Parse and check the document (JSON text); empty values mean "not set". Throws UsageError naming the field. */
+/**
+ * Parse and check the document (JSON text). Empty strings, lists and objects mean "not set"
+ * (what the chart renders for empty values), except resources, where `{}` means none.
+ * Throws UsageError naming the field.
+ */
 export function parsePodDefaults(text: string, source = "pod defaults"): PodDefaults {
   let doc: unknown;
   try {
@@ -93,8 +97,8 @@ export function parsePodDefaults(text: string, source = "pod defaults"): PodDefa
   return Object.freeze({
     ...(pullPolicy ? { imagePullPolicy: pullPolicy as PodDefaults["imagePullPolicy"] } : {}),
     imagePullSecrets: pullSecrets.map((s) => ({ name: s.name })),
-    workerResources: resources(obj("workerResources"), "workerResources", fail) ?? DEFAULT_WORKER_RESOURCES,
-    signalerResources: resources(obj("signalerResources"), "signalerResources", fail) ?? DEFAULT_SIGNALER_RESOURCES,
+    workerResources: resources(doc.workerResources, "workerResources", fail) ?? DEFAULT_WORKER_RESOURCES,
+    signalerResources: resources(doc.signalerResources, "signalerResources", fail) ?? DEFAULT_SIGNALER_RESOURCES,
     ...(nodeSelector ? { nodeSelector } : {}),
     ...(tolerations.length ? { tolerations } : {}),
     ...(affinity ? { affinity } : {}),
@@ -103,9 +107,13 @@ export function parsePodDefaults(text: string, source = "pod defaults"): PodDefa
   });
 }
 
-/** Requests and limits as quantity strings (a JSON number is a plain quantity, as in the CRD). */
-function resources(v: Record<string, unknown> | undefined, field: string, fail: (field: string, what: string) => never): ResourceRequirements | undefined {
-  if (!v) return undefined;
+/**
+ * Requests and limits as quantity strings (a JSON number is a plain quantity, as in the CRD).
+ * Absent: the operator's default; `{}`: none at all, as asked.
+ */
+function resources(v: unknown, field: string, fail: (field: string, what: string) => never): ResourceRequirements | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isObject(v)) return fail(field, "must be an object");
   const out: Record<string, Record<string, string>> = {};
   for (const [part, quantities] of Object.entries(v)) {
     if (part !== "requests" && part !== "limits") fail(`${field}.${part}`, "is not requests or limits");

@@ -46,6 +46,8 @@ const WAITING_REASONS: Readonly<Record<string, StartProblemReason>> = {
 
 /** Longest kubelet or scheduler message kept (status must stay small; Events cut at 1 KiB). */
 const MAX_DETAIL = 300;
+/** The CRD's bound on a stream's status message. */
+const MAX_MESSAGE = 1024;
 
 /** A pod that has not started yet: not deleted, and its phase still Pending (or not reported). */
 export function notStarted(pod: V1Pod): boolean {
@@ -62,8 +64,8 @@ export function startProblem(pod: V1Pod): StartProblem | undefined {
     const reason = waiting?.reason ? WAITING_REASONS[waiting.reason] : undefined;
     if (!reason) continue;
     const detail = detailOf(waiting?.reason, waiting?.message);
-    if (reason === StartProblemReason.imagePull) return { reason, message: `pod ${name}: image ${JSON.stringify(c.image)} cannot be pulled (${detail})` };
-    return { reason, message: `pod ${name}: container ${c.name} cannot be created (${detail})` };
+    if (reason === StartProblemReason.imagePull) return { reason, message: cap(`pod ${name}: image ${JSON.stringify(c.image)} cannot be pulled (${detail})`) };
+    return { reason, message: cap(`pod ${name}: container ${c.name} cannot be created (${detail})`) };
   }
   const scheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled");
   if (scheduled?.status === "False" && scheduled.reason === "Unschedulable") {
@@ -91,7 +93,7 @@ export function timeoutProblem(pod: V1Pod, timeoutMs: number): StartProblem {
   const waited = `not started ${Math.round(timeoutMs / 1000)} s after creation`;
   return {
     reason: StartProblemReason.startTimeout,
-    message: cause ? `${cause.message}; ${waited}` : `pod ${pod.metadata?.name ?? ""} ${waited}${waitingHint(pod)}; kubectl describe pod shows why`,
+    message: cap(cause ? `${cause.message}; ${waited}` : `pod ${pod.metadata?.name ?? ""} ${waited}${waitingHint(pod)}; kubectl describe pod shows why`),
   };
 }
 
@@ -99,6 +101,8 @@ function waitingHint(pod: V1Pod): string {
   const reason = pod.status?.containerStatuses?.find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason;
   return reason ? ` (${reason})` : "";
 }
+
+const cap = (text: string) => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text);
 
 function detailOf(reason: string | undefined, message: string | undefined): string {
   const text = message ? `${reason}: ${message}` : (reason ?? "no reason given");

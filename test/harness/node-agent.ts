@@ -5,7 +5,9 @@
  * to temp directories (mount paths in args and env values are rewritten to those directories,
  * since a process cannot be given a mount namespace here; Secret volumes get the Secret's keys
  * as files), and writes pod status back through the API:
- * Running, then Succeeded/Failed with the exit code. Deleting a pod sends SIGTERM, waits up to its
+ * Running, then Succeeded/Failed with the exit code. A Secret or key the env refers to that does
+ * not exist keeps the pod Pending with CreateContainerConfigError and the kubelet's message, and
+ * is tried again (as a kubelet does). Deleting a pod sends SIGTERM, waits up to its
  * grace period, then removes the pod object, as a kubelet does. restartPolicy Always restarts.
  * All pods share this host's network, so they cannot all bind the metrics port they declare
  * (9464): each process gets a free port of its own instead, passed as RR_METRICS_PORT (how the
@@ -41,6 +43,12 @@ export interface NodeAgent {
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
+
+/** How long the agent waits before it tries a pod with a missing Secret again. */
+const CONFIG_RETRY_MS = 1_000;
+
+/** A Secret or key the container's env names is missing: the kubelet's CreateContainerConfigError. */
+class ContainerConfigError extends Error {}
 
 interface Running {
   proc: ChildProcess;
@@ -80,9 +88,12 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
       if (e.value !== undefined) out[e.name] = e.value;
       const ref = e.valueFrom?.secretKeyRef;
       if (ref) {
-        const secret = await core.readNamespacedSecret({ name: ref.name!, namespace: pod.metadata!.namespace! });
+        const namespace = pod.metadata!.namespace!;
+        const secret = await core.readNamespacedSecret({ name: ref.name!, namespace }).catch(() => undefined);
+        if (!secret) throw new ContainerConfigError(`secret "${ref.name}" not found`);
         const data = secret.data?.[ref.key];
-        if (data !== undefined) out[e.name] = Buffer.from(data, "base64").toString("utf8");
+        if (data === undefined) throw new ContainerConfigError(`couldn't find key ${ref.key} in Secret ${namespace}/${ref.name}`);
+        out[e.name] = Buffer.from(data, "base64").toString("utf8");
       }
     }
     return out;
@@ -107,6 +118,19 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
 
   const start = async (pod: V1Pod): Promise<void> => {
     const c = pod.spec!.containers[0]!;
+    let processEnv: Record<string, string>;
+    try {
+      processEnv = await env(pod);
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError)) throw err;
+      // As a kubelet: the pod stays Pending, says why, and is tried again while it exists.
+      await writeStatus(pod, { phase: "Pending", containerStatuses: [{ name: c.name, image: c.image ?? "", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "CreateContainerConfigError", message: err.message } } }] });
+      setTimeout(() => {
+        const current = informer.get(pod.metadata!.name!, pod.metadata!.namespace);
+        if (!stopped && current?.metadata?.uid === pod.metadata?.uid && !current?.metadata?.deletionTimestamp) void start(pod).catch(() => undefined);
+      }, CONFIG_RETRY_MS);
+      return;
+    }
     await projectSecrets(pod);
     const mounts = (c.volumeMounts ?? []).map((m) => [m.mountPath, volumeDir(pod, m.name)] as const).sort((a, b) => b[0].length - a[0].length);
     const rewrite = (arg: string) => {
@@ -119,7 +143,6 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     mkdirSync(logDir, { recursive: true });
     const log = openSync(join(logDir, `${pod.metadata!.namespace}_${pod.metadata!.name}.log`), "a");
     const ports = new Map<string, number>();
-    const processEnv = await env(pod);
     for (const e of c.env ?? []) if (processEnv[e.name] !== undefined) processEnv[e.name] = rewrite(processEnv[e.name]!);
     if (c.ports?.some((p) => p.name === "metrics")) {
       const port = await freePort();

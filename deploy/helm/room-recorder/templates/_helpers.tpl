@@ -82,3 +82,23 @@ seccompProfile:
 {{- define "room-recorder.recordingPodSelector" -}}
 app.kubernetes.io/managed-by: room-recorder-operator
 {{- end }}
+
+{{/*
+The pod defaults document the operator reads at start (--pod-defaults, src/operator/podDefaults.ts):
+everything that shapes the signaler and worker pods, in one place. JSON keys are sorted, so the
+checksum on the Deployment changes only when a value does.
+*/}}
+{{- define "room-recorder.podDefaults" -}}
+{{- $p := .Values.pods -}}
+{{- dict
+  "imagePullPolicy" .Values.podImage.pullPolicy
+  "imagePullSecrets" .Values.imagePullSecrets
+  "workerResources" $p.workerResources
+  "signalerResources" $p.signalerResources
+  "nodeSelector" $p.nodeSelector
+  "tolerations" $p.tolerations
+  "affinity" $p.affinity
+  "natsCaSecret" .Values.nats.tls.caSecret
+  "defaultStorage" $p.defaultStorage
+  | toPrettyJson }}
+{{- end }}
