@@ -63,7 +63,7 @@ bud() {
   say "building $tag from $file"
   local start=$SECONDS
   run_logged "$STATE/app-$(basename "$file").log" \
-    buildah bud --isolation chroot --layers --pull=never --format docker \
+    buildah bud --isolation chroot --layers --force-rm --pull=never --format docker \
       --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" "${build_volumes[@]}" "$@" \
       -f "$file" -t "$tag" .
   say "built $tag ($(image_id "$tag" | cut -c1-12)) in $((SECONDS - start)) s"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The cluster DNS image: FROM scratch with the CoreDNS binary scripts/build-k8s.sh builds from Go
+# modules (.cache/bin/coredns, CGO_ENABLED=0 so static; libraries from Debian's libc6 would be
+# added otherwise). Like the upstream image: non-root (65532, distroless "nonroot"), the binary
+# carries the file capability cap_net_bind_service so it can bind port 53 without root (a pod
+# with `capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}` keeps it even under
+# allowPrivilegeEscalation: false), EXPOSE 53/udp 53/tcp, ENTRYPOINT ["/coredns"].
+#
+# Tag: localhost/room-recorder/coredns:<version the binary reports> (1.12.4). Prints the tag.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+BIN="$ROOT/.cache/bin/coredns"
+[[ -x $BIN ]] || die "$BIN missing: run scripts/build-k8s.sh first (it builds CoreDNS last)"
+version=$("$BIN" -version | sed -n 's/^CoreDNS-\([0-9][0-9.]*\).*/\1/p')
+[[ -n $version ]] || die "$BIN -version does not say CoreDNS-<version>"
+TAG="localhost/room-recorder/coredns:$version"
+
+inputs_hash=$( { cat "${BASH_SOURCE[0]}"; sha256sum "$BIN"; } | hash_stdin)
+if stamp_fresh coredns "$inputs_hash" "$TAG"; then
+  say "$TAG is up to date"
+  echo "$TAG"
+  exit 0
+fi
+
+say "building $TAG from $BIN"
+work="$STATE/coredns"
+rm -rf "$work" && mkdir -p "$work/root/etc"
+install -m 0755 "$BIN" "$work/root/coredns"
+add_libc_deps "$BIN" "$work/root"
+printf 'root:x:0:0:root:/:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/:/sbin/nologin\n' > "$work/root/etc/passwd"
+printf 'root:x:0:\nnonroot:x:65532:\n' > "$work/root/etc/group"
+chroot "$work/root" /coredns -version >/dev/null || die "coredns does not start in the image tree"
+
+old_id=$(image_id "$TAG")
+ctr=$(buildah from --quiet scratch)
+trap 'buildah umount "$ctr" >/dev/null 2>&1 || true; buildah rm "$ctr" >/dev/null 2>&1 || true' EXIT
+# Copied through a mount, not `buildah copy`, so the capability (an xattr) set here is what the
+# layer records.
+mnt=$(buildah mount "$ctr")
+cp -a "$work/root/." "$mnt/"
+setcap cap_net_bind_service=+ep "$mnt/coredns"
+buildah umount "$ctr" >/dev/null
+buildah config \
+  --user 65532:65532 \
+  --workingdir / \
+  --entrypoint '["/coredns"]' \
+  --cmd '' \
+  --port 53/udp --port 53/tcp \
+  --label org.opencontainers.image.title=coredns \
+  --label org.opencontainers.image.version="$version" \
+  --label org.opencontainers.image.description="CoreDNS $version built from Go modules by scripts/build-k8s.sh (infra/images/coredns.sh)" \
+  "$ctr"
+buildah commit --quiet --format docker --rm "$ctr" "$TAG" >/dev/null
+trap - EXIT
+drop_replaced "$old_id"
+stamp_write coredns "$inputs_hash" "$TAG"
+say "built $TAG ($(image_id "$TAG" | cut -c1-12))"
+echo "$TAG"
