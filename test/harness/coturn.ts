@@ -44,21 +44,38 @@ export interface CoturnStats {
   readonly peerSentBytes: number;
 }
 
-/** Starts coturn on 127.0.0.1 and resolves once its UDP listener is open. */
-export async function startCoturn(opts: { username?: string; password?: string; realm?: string } = {}): Promise<Coturn> {
+export interface CoturnOptions {
+  readonly username?: string;
+  readonly password?: string;
+  readonly realm?: string;
+  /** A fixed port, e.g. to start it again where a recorder already points. @default a free loopback port */
+  readonly port?: number;
+  /** Addresses to listen on; the first is `host`. @default ["127.0.0.1"] */
+  readonly listeningIps?: readonly string[];
+  /** Address relayed candidates get. @default the machine's primary IPv4 (see below) */
+  readonly relayIp?: string;
+  /** Run inside this network namespace (`ip netns exec`, root only: infra/nat/). */
+  readonly netns?: string;
+}
+
+/** Starts coturn (on 127.0.0.1 unless told otherwise) and resolves once its UDP listener is open. */
+export async function startCoturn(opts: CoturnOptions = {}): Promise<Coturn> {
   const username = opts.username ?? "recorder";
   const password = opts.password ?? "turn-secret-pw";
   const realm = opts.realm ?? "room-recorder.test";
-  const host = "127.0.0.1";
-  const port = await freePort();
-  const relayIp = primaryIpv4() ?? host;
+  const listeningIps = opts.listeningIps ?? ["127.0.0.1"];
+  const host = listeningIps[0]!;
+  const port = opts.port ?? (await freePort());
+  const relayIp = opts.relayIp ?? primaryIpv4() ?? host;
   const dir = mkdtempSync(join(tmpdir(), "coturn-"));
   const lines: string[] = [];
+  const [command, prefix] = opts.netns ? ["ip", ["netns", "exec", opts.netns, "turnserver"]] : ["turnserver", []];
   const proc = spawn(
-    "turnserver",
+    command,
     [
+      ...prefix,
       "-n", // no config file: everything is on this command line
-      `--listening-ip=${host}`,
+      ...listeningIps.map((ip) => `--listening-ip=${ip}`),
       `--listening-port=${port}`,
       // Relay from the machine's own address: a relay socket bound to 127.0.0.1 cannot reach
       // the publishers' host candidates on the LAN address (checks time out).
