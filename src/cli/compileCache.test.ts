@@ -26,3 +26,15 @@ test("compile cache - exported to children, which fill it with their .ts modules
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("compile cache - without NODE_COMPILE_CACHE it lives under the temp dir (a pod's /tmp emptyDir: the root file system is read-only)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rr-pod-tmp-"));
+  try {
+    const script = `import(${JSON.stringify(new URL("./compileCache.ts", import.meta.url).href)}).then((m) => process.stdout.write(String(m.enableCompileCache())))`;
+    const env = { PATH: process.env.PATH ?? "", HOME: dir, TMPDIR: dir };
+    const chosen = execFileSync(process.execPath, ["--input-type=module", "-e", script], { env, encoding: "utf8" });
+    assert.ok(chosen.startsWith(`${dir}/`), chosen);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
