@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The cluster DNS image: FROM scratch with the CoreDNS binary scripts/build-k8s.sh builds from Go
 # modules (.cache/bin/coredns, CGO_ENABLED=0 so static; libraries from Debian's libc6 would be
-# added otherwise). Like the upstream image: non-root (65532, distroless "nonroot"), the binary
-# carries the file capability cap_net_bind_service so it can bind port 53 without root (a pod
-# with `capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}` keeps it even under
-# allowPrivilegeEscalation: false), EXPOSE 53/udp 53/tcp, ENTRYPOINT ["/coredns"].
+# added otherwise). Non-root (65532, distroless "nonroot", as upstream), ENTRYPOINT ["/coredns"].
+# Unlike upstream, the binary carries no cap_net_bind_service file capability: with one, exec
+# fails outright ("operation not permitted") in a container whose capabilities are
+# `drop: [ALL]`, which Pod Security "restricted" asks for. So it listens on an unprivileged
+# port: the Corefile says `.:5353` and the kube-dns Service maps 53 → 5353 (infra/node/addons.sh).
 #
 # Tag: localhost/room-recorder/coredns:<version the binary reports> (1.12.4). Prints the tag.
 set -euo pipefail
@@ -34,19 +35,14 @@ chroot "$work/root" /coredns -version >/dev/null || die "coredns does not start 
 
 old_id=$(image_id "$TAG")
 ctr=$(buildah from --quiet scratch)
-trap 'buildah umount "$ctr" >/dev/null 2>&1 || true; buildah rm "$ctr" >/dev/null 2>&1 || true' EXIT
-# Copied through a mount, not `buildah copy`, so the capability (an xattr) set here is what the
-# layer records.
-mnt=$(buildah mount "$ctr")
-cp -a "$work/root/." "$mnt/"
-setcap cap_net_bind_service=+ep "$mnt/coredns"
-buildah umount "$ctr" >/dev/null
+trap 'buildah rm "$ctr" >/dev/null 2>&1 || true' EXIT
+buildah copy --quiet "$ctr" "$work/root" / >/dev/null
 buildah config \
   --user 65532:65532 \
   --workingdir / \
   --entrypoint '["/coredns"]' \
   --cmd '' \
-  --port 53/udp --port 53/tcp \
+  --port 5353/udp --port 5353/tcp \
   --label org.opencontainers.image.title=coredns \
   --label org.opencontainers.image.version="$version" \
   --label org.opencontainers.image.description="CoreDNS $version built from Go modules by scripts/build-k8s.sh (infra/images/coredns.sh)" \
