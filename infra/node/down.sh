@@ -37,11 +37,14 @@ for m in $(findmnt -rn -o TARGET | grep -E "^($NODE_DIR|$RUN_DIR)/" | sort -r); 
 for ns in $(ip netns list 2>/dev/null | awk '/^cni-/{print $1}'); do ip netns delete "$ns"; done
 ip link delete "$CNI_BRIDGE" 2>/dev/null
 ip link delete "$NODE_IF" 2>/dev/null
-# The bridge plugin's masquerade chains (CNI-<hash>) and portmap's, with their jumps.
-for table in nat filter; do
-  iptables -t "$table" -S 2>/dev/null | grep -E '^-A .*-j CNI-' | sed 's/^-A/-D/' | while read -r rule; do eval iptables -t "$table" "$rule"; done
-  for chain in $(iptables -t "$table" -S 2>/dev/null | awk '/^-N CNI-/{print $2}'); do
-    iptables -t "$table" -F "$chain"; iptables -t "$table" -X "$chain"
+# Chains the kubelet (KUBE-FIREWALL, KUBE-KUBELET-CANARY, KUBE-MARK-MASQ), kube-proxy (what
+# --cleanup left) and the CNI plugins (CNI-<hash> masquerade, portmap) made, with their jumps.
+for ipt in iptables ip6tables; do
+  for table in nat filter mangle; do
+    $ipt -t "$table" -S 2>/dev/null | grep -E -- '^-A .*-j (KUBE|CNI)-' | sed 's/^-A/-D/' | while read -r rule; do eval "$ipt" -t "$table" "$rule"; done
+    chains=$($ipt -t "$table" -S 2>/dev/null | awk '/^-N (KUBE|CNI)-/{print $2}')
+    for chain in $chains; do $ipt -t "$table" -F "$chain"; done
+    for chain in $chains; do $ipt -t "$table" -X "$chain"; done
   done
 done
 # The kubelet's cgroups (kubepods hierarchy) in every v1 controller.

@@ -24,7 +24,8 @@ SERVICE_CIDR=10.96.0.0/16
 KUBERNETES_SERVICE_IP=10.96.0.1
 CLUSTER_DNS_IP=10.96.0.10
 CLUSTER_DOMAIN=cluster.local
-POD_CIDR=10.88.0.0/16
+# Not 10.88.0.0/16: podman's default CNI network (cni-podman0) uses it on machines with podman.
+POD_CIDR=10.244.0.0/16
 CNI_NETWORK=rr-node
 CNI_BRIDGE=rr-cni0
 CNI_BIN_DIR=/usr/lib/cni
