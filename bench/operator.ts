@@ -68,7 +68,7 @@ for (let r = 0; r < RECORDINGS; r++) {
   created.set(name, Date.now());
   await custom.createNamespacedCustomObject({
     group: "room-recorder.dev", version: "v1alpha1", namespace: NS, plural: "roomrecordings",
-    body: { apiVersion: "room-recorder.dev/v1alpha1", kind: "RoomRecording", metadata: { name }, spec: { room: `room-${r}` } },
+    body: { apiVersion: "room-recorder.dev/v1alpha1", kind: "RoomRecording", metadata: { name }, spec: { room: `room-${r}`, storage: { persistentVolumeClaim: { claimName: "recordings" } } } },
   });
 }
 
