@@ -42,7 +42,7 @@ HOST_ROUTES="203.0.113.0/24 198.51.100.0/24 192.168.71.0/24 192.168.72.0/24"
 
 need_root() { [ "$(id -u)" = 0 ] || { echo "infra/nat: needs root (network namespaces, veths, iptables)" >&2; exit 1; }; }
 
-ensure_ns() { ip netns list | grep -qw "^$1" || ip netns add "$1"; ip -n "$1" link set lo up; }
+ensure_ns() { ip netns list | awk '{print $1}' | grep -qx "$1" || ip netns add "$1"; ip -n "$1" link set lo up; }
 
 # ensure_veth NS_A DEV_A NS_B DEV_B: a veth pair with one end in each namespace ("" = the host's).
 ensure_veth() {
