@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$NODE_DIR/containerd" "$RUN_DIR"
 
-cat > "$NODE_DIR/containerd/config.toml" <<TOML
+write_file "$NODE_DIR/containerd/config.toml" <<TOML
 version = 2
 root = "$NODE_DIR/containerd/root"
 state = "$RUN_DIR/containerd"

@@ -62,3 +62,12 @@ wait_for() {
     sleep 1
   done
 }
+
+# write_file <path>: stdin to <path>, only when the content differs. Running components watch
+# some of these files (kube-proxy exits when its configuration file changes), so re-running
+# `up` must not touch them.
+write_file() {
+  local tmp; tmp=$(mktemp "$1.XXXX")
+  cat > "$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}

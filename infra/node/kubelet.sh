@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$NODE_DIR/kubelet" "$NODE_DIR/pod-logs"
 
-cat > "$NODE_DIR/kubelet.yaml" <<YAML
+write_file "$NODE_DIR/kubelet.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 containerRuntimeEndpoint: unix://$CONTAINERD_SOCK

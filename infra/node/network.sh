@@ -20,7 +20,7 @@ for s in "${SYSCTLS[@]}"; do sysctl -qw "$s=1"; done
 
 # bridge + host-local IPAM (state under .cache/node) + portmap + loopback: what the CRI plugin
 # needs for every pod sandbox. ipMasq: pods reach addresses beyond the node through its SNAT.
-cat > "$NODE_DIR/cni/net.d/10-$CNI_NETWORK.conflist" <<CNI
+write_file "$NODE_DIR/cni/net.d/10-$CNI_NETWORK.conflist" <<CNI
 {
   "cniVersion": "1.0.0",
   "name": "$CNI_NETWORK",
