@@ -2,7 +2,7 @@
 # Installs what the test suite needs on a fresh Debian machine, and caches it.
 # Idempotent: every step checks first, so a warm machine spends a few seconds here.
 #   apt:  ffmpeg (fixtures, ffprobe checks), nats-server, coturn, chromium, GStreamer (webrtcbin
-#         publisher), prometheus, iproute2
+#         publisher), prometheus, iproute2 + iptables (infra/nat/ network namespaces)
 #         and for the real node (infra/node/): containerd, runc, CNI plugins, buildah, mmdebstrap,
 #         busybox-static (the pause image), iptables, conntrack
 #   go:   the control plane, kubelet, kube-scheduler, kube-proxy, CoreDNS, etcd 3.5, helm
@@ -23,7 +23,7 @@ else
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
     gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-nice
     python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0
-    prometheus iproute2
+    prometheus iproute2 iptables
     containerd runc containernetworking-plugins buildah mmdebstrap busybox-static iptables conntrack
     openssl curl
   )

@@ -10,7 +10,7 @@ LOG=$(mktemp)
 ip netns exec "$NS_PUBLIC" turnserver -n --listening-ip="$PUBLIC_IP" --listening-ip="$PUBLIC_IP2" --listening-port=3478 \
   --no-auth --no-tls --no-dtls --no-cli --log-file=stdout --simple-log --pidfile="$LOG.pid" --userdb="$LOG.db" >"$LOG" 2>&1 &
 TURN=$!
-trap 'kill $TURN 2>/dev/null; wait $TURN 2>/dev/null; rm -f "$LOG" "$LOG.pid" "$LOG.db"' EXIT
+trap 'kill $TURN 2>/dev/null; wait $TURN 2>/dev/null || true; rm -f "$LOG" "$LOG.pid" "$LOG.db"' EXIT
 for _ in $(seq 50); do grep -q "UDP listener opened on: $PUBLIC_IP2:3478" "$LOG" && break; sleep 0.1; done
 probe() { "$@" "$NODE_BIN" stun-probe.ts "$PUBLIC_IP:3478" "$PUBLIC_IP2:3478"; }
 fail=0

@@ -10,6 +10,7 @@ import { createRootLogger } from "../observability/logger.ts";
 import { startPublisher, type PublisherEvent } from "../publisher/Publisher.ts";
 import type { Command } from "./command.ts";
 import { UsageError } from "../config/errors.ts";
+import { parseIceServerUrl } from "../config/iceUrl.ts";
 
 const usage = `Usage: room-recorder publish --room R --stream ID [flags]
 
@@ -33,6 +34,8 @@ Flags:
                       same connection) with viewers whose settings allow screen video;
                       the first offer of --offer media never has it (spec §4.7)
   --dialect D         official | fanout (default official)
+  --stun URL          STUN server, as a browser has (stun:host[:port]); default none
+  --turn URL          TURN server (turn:user:pass@host[:port][?transport=tcp]); default none
   --duration S        hang up after S seconds (default: run until SIGINT/SIGTERM)
   --misbehave         first send malformed, oversized and wrongly typed messages on
                       the data channel (robustness tests), then behave
@@ -55,6 +58,7 @@ async function run(argv: readonly string[]): Promise<number> {
       password: { type: "string" }, salt: { type: "string" }, codec: { type: "string" },
       offer: { type: "string" }, label: { type: "string" }, dialect: { type: "string" },
       duration: { type: "string" }, misbehave: { type: "boolean" }, screen: { type: "boolean" },
+      stun: { type: "string", multiple: true }, turn: { type: "string", multiple: true },
     },
     strict: true,
   });
@@ -63,6 +67,12 @@ async function run(argv: readonly string[]): Promise<number> {
   const duration = values.duration === undefined ? undefined : Number(values.duration);
   if (duration !== undefined && !(duration > 0)) throw new UsageError("--duration must be a positive number of seconds");
 
+  let iceServers;
+  try {
+    iceServers = [...(values.turn ?? []), ...(values.stun ?? [])].map(parseIceServerUrl);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const print = (e: PublisherEvent | Record<string, unknown>) => {
     const { type, ...rest } = e as { type: string };
     process.stdout.write(`${JSON.stringify({ event: type, at: Date.now(), ...rest })}\n`);
@@ -79,6 +89,7 @@ async function run(argv: readonly string[]): Promise<number> {
     dialect: oneOf(values.dialect, ["official", "fanout"], "dialect", "official"),
     misbehave: values.misbehave ?? false,
     screen: values.screen ?? false,
+    iceServers,
     log: createRootLogger(),
     onEvent: print,
   });

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
-import { DEFAULT_SERVER } from "../config/types.ts";
+import { DEFAULT_SERVER, type IceServerConfig } from "../config/types.ts";
 import { DEFAULT_SALT, type Dialect } from "../protocol/defaults.ts";
 import { createRootLogger, type Logger } from "../observability/logger.ts";
 import { joinRoomMessage, seedMessage } from "../protocol/builders.ts";
@@ -48,6 +48,8 @@ export interface PublisherOptions {
   readonly misbehave?: boolean;
   /** @default "official" */
   readonly dialect?: Dialect;
+  /** STUN/TURN servers for every viewer connection. @default none */
+  readonly iceServers?: readonly IceServerConfig[];
   readonly log?: Logger;
   readonly onEvent?: (e: PublisherEvent) => void;
 }
@@ -252,6 +254,7 @@ class Publisher implements PublisherHandle {
       offer: this.#o.offer ?? "media", codec: this.#o.codec ?? "vp8", media: this.#media, log: this.#log,
       ...(this.#o.label !== undefined ? { label: this.#o.label } : {}),
       misbehave: this.#o.misbehave ?? false,
+      ...(this.#o.iceServers ? { iceServers: this.#o.iceServers } : {}),
       screen: this.#o.screen ?? false,
       sendSocket: (m) => this.#send(m),
       onMediaStarted: (p, startedAt) => this.#o.onEvent?.({ type: "viewer-media", viewer: p.viewerUuid, startedAt }),

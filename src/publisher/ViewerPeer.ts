@@ -26,6 +26,7 @@ import type { PublishCodec } from "./clips.ts";
 import type { MediaFrameEvent, MediaLoop } from "./MediaLoop.ts";
 import { hostileDataChannelMessages } from "./hostile.ts";
 import { publisherPeerConfig } from "./peerConfig.ts";
+import type { IceServerConfig } from "../config/types.ts";
 
 export type OfferMode = "media" | "datachannel";
 
@@ -38,6 +39,8 @@ export interface ViewerPeerOptions {
   readonly key: PayloadKey | undefined;
   readonly offer: OfferMode;
   readonly codec: PublishCodec;
+  /** STUN/TURN servers (werift uses the first of each). @default none: host candidates only */
+  readonly iceServers?: readonly IceServerConfig[];
   readonly label?: string;
   /** Share a screen: add it for viewers whose settings say `allowscreenvideo` (spec §4.2, §4.7). */
   readonly screen?: boolean;
@@ -100,7 +103,7 @@ export class ViewerPeer {
   constructor(o: ViewerPeerOptions) {
     this.#o = o;
     this.#log = o.log.child({ peer: o.viewerUuid, session: o.session });
-    this.#pc = new RTCPeerConnection(publisherPeerConfig(o.codec));
+    this.#pc = new RTCPeerConnection(publisherPeerConfig(o.codec, o.iceServers));
     this.#dc = this.#pc.createDataChannel("sendChannel");
     this.#pc.onIceCandidate.subscribe((c) => this.#queueIce(c));
     this.#pc.connectionStateChange.subscribe((state) => {

@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
+import { inNetns } from "./netns.ts";
 import { waitFor } from "./wait.ts";
 
 export interface Coturn {
@@ -69,35 +70,30 @@ export async function startCoturn(opts: CoturnOptions = {}): Promise<Coturn> {
   const relayIp = opts.relayIp ?? primaryIpv4() ?? host;
   const dir = mkdtempSync(join(tmpdir(), "coturn-"));
   const lines: string[] = [];
-  const [command, prefix] = opts.netns ? ["ip", ["netns", "exec", opts.netns, "turnserver"]] : ["turnserver", []];
-  const proc = spawn(
-    command,
-    [
-      ...prefix,
-      "-n", // no config file: everything is on this command line
-      ...listeningIps.map((ip) => `--listening-ip=${ip}`),
-      `--listening-port=${port}`,
-      // Relay from the machine's own address: a relay socket bound to 127.0.0.1 cannot reach
-      // the publishers' host candidates on the LAN address (checks time out).
-      `--relay-ip=${relayIp}`,
-      // Publisher and recorder share this machine; coturn refuses loopback peers unless told.
-      "--allow-loopback-peers",
-      "--lt-cred-mech",
-      `--user=${username}:${password}`,
-      `--realm=${realm}`,
-      "--no-tls",
-      "--no-dtls",
-      "--no-cli",
-      "--fingerprint",
-      "--log-file=stdout",
-      "--simple-log",
-      "--verbose",
-      `--pidfile=${join(dir, "turnserver.pid")}`,
-      // SQLite userdb is opened even with static users; keep it out of /var/lib/turn.
-      `--userdb=${join(dir, "turndb")}`,
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const [command, args] = inNetns(opts.netns, "turnserver", [
+    "-n", // no config file: everything is on this command line
+    ...listeningIps.map((ip) => `--listening-ip=${ip}`),
+    `--listening-port=${port}`,
+    // Relay from the machine's own address: a relay socket bound to 127.0.0.1 cannot reach
+    // the publishers' host candidates on the LAN address (checks time out).
+    `--relay-ip=${relayIp}`,
+    // Publisher and recorder share this machine; coturn refuses loopback peers unless told.
+    "--allow-loopback-peers",
+    "--lt-cred-mech",
+    `--user=${username}:${password}`,
+    `--realm=${realm}`,
+    "--no-tls",
+    "--no-dtls",
+    "--no-cli",
+    "--fingerprint",
+    "--log-file=stdout",
+    "--simple-log",
+    "--verbose",
+    `--pidfile=${join(dir, "turnserver.pid")}`,
+    // SQLite userdb is opened even with static users; keep it out of /var/lib/turn.
+    `--userdb=${join(dir, "turndb")}`,
+  ]);
+  const proc = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   let exited = false;
   const exitPromise = new Promise<void>((resolve) => proc.once("exit", () => ((exited = true), resolve())));
   let partial = "";

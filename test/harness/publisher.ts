@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { inNetns } from "./netns.ts";
 import { waitFor } from "./wait.ts";
 import { runOnce, signalAndWait } from "./childStop.ts";
 
@@ -27,6 +28,11 @@ export interface PublisherProcessOptions {
   readonly misbehave?: boolean;
   /** `--screen`: share a screen with viewers that allow it. */
   readonly screen?: boolean;
+  /** `--stun` / `--turn` URLs, as a browser behind a NAT has them. */
+  readonly stun?: readonly string[];
+  readonly turn?: readonly string[];
+  /** Run inside this network namespace (infra/nat/, root only). */
+  readonly netns?: string;
 }
 
 /** One JSON line of the publisher's stdout (see src/cli/publish.ts). */
@@ -69,11 +75,14 @@ function flags(o: PublisherProcessOptions): string[] {
   if (o.durationSeconds !== undefined) f.push("--duration", String(o.durationSeconds));
   if (o.misbehave) f.push("--misbehave");
   if (o.screen) f.push("--screen");
+  for (const url of o.stun ?? []) f.push("--stun", url);
+  for (const url of o.turn ?? []) f.push("--turn", url);
   return f;
 }
 
 export async function startPublisherProcess(o: PublisherProcessOptions): Promise<PublisherProcess> {
-  const child = spawn(`${ROOT}node_modules/.bin/node`, ["src/cli/main.ts", "publish", ...flags(o)], {
+  const [command, args] = inNetns(o.netns, `${ROOT}node_modules/.bin/node`, ["src/cli/main.ts", "publish", ...flags(o)]);
+  const child = spawn(command, args, {
     cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" },
   });
   const events: PublisherEventLine[] = [];

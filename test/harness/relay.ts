@@ -9,6 +9,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
 import type { Dialect } from "../../src/protocol/defaults.ts";
+import { inNetns } from "./netns.ts";
 import { waitFor } from "./wait.ts";
 import { runOnce, signalAndWait } from "./childStop.ts";
 
@@ -27,9 +28,10 @@ export interface RelayProcess {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export async function startRelayProcess(opts: { dialect?: Dialect; args?: readonly string[] } = {}): Promise<RelayProcess> {
-  const args = ["src/cli/main.ts", "relay", "--port", "0", "--dialect", opts.dialect ?? "official", ...(opts.args ?? [])];
-  const child = spawn(`${ROOT}node_modules/.bin/node`, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "debug" } });
+/** `netns`: run inside that network namespace (infra/nat/, root only); give `--host` in `args` there. */
+export async function startRelayProcess(opts: { dialect?: Dialect; args?: readonly string[]; netns?: string } = {}): Promise<RelayProcess> {
+  const [command, args] = inNetns(opts.netns, `${ROOT}node_modules/.bin/node`, ["src/cli/main.ts", "relay", "--port", "0", "--dialect", opts.dialect ?? "official", ...(opts.args ?? [])]);
+  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "debug" } });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
   const exited = once(child, "exit").then(([code]) => code as number | null);
