@@ -11,7 +11,7 @@ import { createStreamRecorder } from "../media/index.ts";
 import { createRootLogger, type Logger } from "../observability/logger.ts";
 import type { HttpEndpoint } from "../observability/httpEndpoint.ts";
 import { StreamWorker } from "../stream-worker/StreamWorker.ts";
-import { parseWorkerArgs, WORKER_USAGE } from "../stream-worker/workerArgs.ts";
+import { parseWorkerArgs, resolveWorkerIce, WORKER_USAGE } from "../stream-worker/workerArgs.ts";
 import { EXIT_ICE_FAILED } from "../supervisor/exitPolicy.ts";
 import type { Command } from "./command.ts";
 
@@ -39,8 +39,9 @@ const EXIT_BY_REASON: Record<EndReason, number> = {
 async function run(argv: readonly string[]): Promise<number> {
   const config = parseWorkerArgs(argv, process.env);
   const root = createRootLogger(config.logLevel !== undefined ? { level: config.logLevel } : {});
-  const { worker: wc } = config;
-  const log = root.child({ recording: `${wc.scope.scope}/${wc.scope.recording}`, stream: wc.stream.key });
+  const scope = config.worker.scope;
+  const log = root.child({ recording: `${scope.scope}/${scope.recording}`, stream: config.worker.stream.key });
+  const wc = await resolveWorkerIce(config, log);
   let code: number;
   try {
     const bus = await connectBus({ log: log.child({ component: "bus" }), ...(config.nats ? { nats: config.nats } : {}) });

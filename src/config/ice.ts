@@ -12,7 +12,7 @@ export { IceConfigError, parseIceServerUrl, redactIceUrl, describeIceServer } fr
 /** VDO.Ninja's browser STUN defaults (spec §5.1). */
 export const DEFAULT_STUN_URLS: readonly string[] = ["stun:stun.l.google.com:19302", "stun:stun.cloudflare.com:3478"];
 /** Values of `--stun` that mean "no STUN at all" (Raspberry.Ninja's `--stun-server false`). */
-const DISABLED = new Set(["false", "off", "none", "0"]);
+export const STUN_DISABLED: ReadonlySet<string> = new Set(["false", "off", "none", "0"]);
 
 export interface IceOptions {
   /** `--stun` values. Omitted: VDO.Ninja's defaults, except for a handshake server on a loopback
@@ -21,6 +21,8 @@ export interface IceOptions {
   readonly stun?: readonly string[] | false;
   /** `--turn` values. Giving any turns auto TURN off. */
   readonly turn?: readonly string[];
+  /** TURN servers already parsed, credentials apart (a worker's `--ice-server` + env); after `turn`. */
+  readonly turnServers?: readonly IceServerConfig[];
   /** `--relay-only`: iceTransportPolicy "relay". Needs at least one TURN server. @default false */
   readonly relayOnly?: boolean;
   /** `--no-auto-turn` sets this false. @default true */
@@ -38,7 +40,7 @@ export interface IceOptions {
  */
 export async function buildIceSettings(opts: IceOptions): Promise<IceSettings> {
   const stun = stunServers(opts.stun, opts.server);
-  let turn = (opts.turn ?? []).map(parseIceServerUrl);
+  let turn = [...(opts.turn ?? []).map(parseIceServerUrl), ...(opts.turnServers ?? [])];
   for (const t of turn) if (!t.urls.startsWith("turn")) throw new IceConfigError(`--turn '${t.urls}': not a turn: or turns: URL`);
   const listUrl = turnListUrlFor(opts.server);
   if (turn.length === 0 && opts.autoTurn !== false && listUrl !== undefined) {
@@ -54,7 +56,7 @@ export async function buildIceSettings(opts: IceOptions): Promise<IceSettings> {
 function stunServers(stun: IceOptions["stun"], server: string): IceServerConfig[] {
   if (stun === false) return [];
   if (stun === undefined) return isLocalServer(server) ? [] : DEFAULT_STUN_URLS.map(parseIceServerUrl);
-  if (stun.some((s) => DISABLED.has(s.trim().toLowerCase()))) return [];
+  if (stun.some((s) => STUN_DISABLED.has(s.trim().toLowerCase()))) return [];
   const parsed = stun.map(parseIceServerUrl);
   for (const p of parsed) if (!p.urls.startsWith("stun:")) throw new IceConfigError(`--stun '${redactIceUrl(p.urls)}': not a stun: URL`);
   return parsed;

@@ -30,6 +30,16 @@ export interface IceServerConfig {
 export interface IceSettings {
   readonly iceServers: readonly IceServerConfig[];
   readonly relayOnly: boolean;
+  /**
+   * Host UDP sockets bind in [min, max] (werift `icePortRange`): for a firewall that opens one
+   * range, with `hostNetwork` pods or a node's 1:1 NAT. @default any port
+   */
+  readonly portRange?: readonly [number, number];
+  /**
+   * Extra host candidates with these addresses (werift `iceAdditionalHostAddresses`), e.g. the
+   * public IP a 1:1 NAT maps to this host; the socket is the same, the port too. @default none
+   */
+  readonly additionalHostAddresses?: readonly string[];
 }
 
 export interface OutputSettings {

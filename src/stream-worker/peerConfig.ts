@@ -81,5 +81,7 @@ export function peerConfig(ice: IceSettings, prefer: VideoCodec | undefined): Pa
       ...(s.credential !== undefined ? { credential: s.credential } : {}),
     })),
     iceTransportPolicy: ice.relayOnly ? "relay" : "all",
+    ...(ice.portRange ? { icePortRange: [ice.portRange[0], ice.portRange[1]] as [number, number] } : {}),
+    ...(ice.additionalHostAddresses ? { iceAdditionalHostAddresses: [...ice.additionalHostAddresses] } : {}),
   };
 }

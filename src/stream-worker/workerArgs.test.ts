@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { UsageError } from "../config/errors.ts";
 import { DEFAULT_PASSWORD } from "../protocol/defaults.ts";
 import { execFileSync } from "node:child_process";
-import { parseWorkerArgs, parseWorkerConfigJson } from "./workerArgs.ts";
+import { DEFAULT_STUN_URLS } from "../config/ice.ts";
+import type { Logger } from "../observability/logger.ts";
+import { parseWorkerArgs, parseWorkerConfigJson, resolveWorkerIce } from "./workerArgs.ts";
 
 const base = ["--room", "myroom", "--stream-id", "cam 1", "--scope", "ns", "--recording", "rec"];
 
@@ -33,7 +35,32 @@ test("worker args - ICE servers: TURN credentials from env for --ice-server, rel
   });
   assert.deepEqual(worker.ice.iceServers, [{ urls: "turn:t.example:3478", username: "u", credential: "c" }, { urls: "stun:s.example:3478" }]);
   assert.throws(() => parseWorkerArgs([...base, "--ice-server", "turn:t.example:3478"], {}), UsageError);
-  assert.throws(() => parseWorkerArgs([...base, "--relay-only"], {}), /relay-only needs a TURN/);
+  // VDO.Ninja's server (the default) brings its TURN list; another server needs a TURN given.
+  assert.doesNotThrow(() => parseWorkerArgs([...base, "--relay-only"], {}));
+  assert.throws(() => parseWorkerArgs([...base, "--server", "wss://relay.example", "--relay-only"], {}), /relay-only needs a TURN/);
+  assert.throws(() => parseWorkerArgs([...base, "--relay-only", "--no-auto-turn"], {}), /relay-only needs a TURN/);
+});
+
+const quiet = { info() {}, warn() {}, debug() {} } as unknown as Logger;
+
+test("worker args - cluster ICE defaults as for record: VDO.Ninja's STUN and TURN list with its server, none with another, --stun false / --no-auto-turn", async () => {
+  const defaults = await resolveWorkerIce(parseWorkerArgs([...base, "--no-auto-turn"], {}), quiet);
+  assert.deepEqual(defaults.ice.iceServers.map((s) => s.urls), DEFAULT_STUN_URLS, "default server: VDO.Ninja's STUN");
+  const own = await resolveWorkerIce(parseWorkerArgs([...base, "--server", "wss://relay.example", "--ice-server", "turn:t.example:3478", "--stun", "stun:s.example:3478"], { ICE_0_USERNAME: "u", ICE_0_CREDENTIAL: "c" }), quiet);
+  assert.deepEqual(own.ice.iceServers, [{ urls: "turn:t.example:3478", username: "u", credential: "c" }, { urls: "stun:s.example:3478" }]);
+  const given = await resolveWorkerIce(parseWorkerArgs([...base, "--ice-server", "turn:t.example:3478"], { ICE_0_USERNAME: "u", ICE_0_CREDENTIAL: "c" }), quiet);
+  assert.equal(given.ice.iceServers[0]?.urls, "turn:t.example:3478", "a TURN given turns auto TURN off");
+  assert.ok(given.ice.iceServers.slice(1).every((s) => s.urls.startsWith("stun:")));
+  const none = await resolveWorkerIce(parseWorkerArgs([...base, "--stun", "false", "--no-auto-turn"], {}), quiet);
+  assert.deepEqual(none.ice.iceServers, []);
+});
+
+test("worker args - port range and extra host addresses reach the ICE settings; bad ones are usage errors", async () => {
+  const c = await resolveWorkerIce(parseWorkerArgs([...base, "--stun", "false", "--no-auto-turn", "--ice-port-range", "40000-40099", "--ice-host-address", "203.0.113.9"], {}), quiet);
+  assert.deepEqual(c.ice.portRange, [40000, 40099]);
+  assert.deepEqual(c.ice.additionalHostAddresses, ["203.0.113.9"]);
+  for (const bad of ["40000", "40099-40000", "80-90", "40000-70000"]) assert.throws(() => parseWorkerArgs([...base, "--ice-port-range", bad], {}), UsageError, bad);
+  assert.throws(() => parseWorkerArgs([...base, "--ice-host-address", "node.example"], {}), UsageError);
 });
 
 test("worker args - missing or bad values are usage errors", () => {

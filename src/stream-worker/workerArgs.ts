@@ -10,8 +10,12 @@ import type { NatsSettings } from "../bus/natsSettings.ts";
 import { isSubjectToken, subjectToken, streamKey } from "../bus/subjects.ts";
 import { UsageError } from "../config/errors.ts";
 import { roomPassword } from "../config/roomPassword.ts";
-import { IceConfigError, parseIceServerUrl } from "../config/iceUrl.ts";
-import type { IceServerConfig, WorkerConfig } from "../config/types.ts";
+import { isIP } from "node:net";
+import { buildIceSettings, STUN_DISABLED, type IceOptions } from "../config/ice.ts";
+import { turnListUrlFor } from "../config/autoTurn.ts";
+import { describeIceServer, IceConfigError, parseIceServerUrl } from "../config/iceUrl.ts";
+import { DEFAULT_SERVER, type IceServerConfig, type IceSettings, type WorkerConfig } from "../config/types.ts";
+import type { Logger } from "../observability/logger.ts";
 import { DEFAULT_SALT } from "../protocol/defaults.ts";
 import type { VideoCodec } from "../media/types.ts";
 import { parseMetricsPort } from "../config/metricsPort.ts";
@@ -21,7 +25,14 @@ const CODECS: readonly VideoCodec[] = ["vp8", "h264", "vp9", "av1"];
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface WorkerCommandConfig {
+  /** With flags, `ice` holds only the servers given; `resolveWorkerIce` adds the defaults. */
   readonly worker: WorkerConfig;
+  /**
+   * Flags only: how `resolveWorkerIce` completes `worker.ice` the way `record` does
+   * (config/ice.ts: VDO.Ninja's STUN and TURN list when the handshake server is VDO.Ninja's,
+   * unless `--stun false` / `--no-auto-turn`). Absent locally: `record` resolved them already.
+   */
+  readonly iceDefaults?: IceOptions;
   readonly nats?: NatsSettings;
   readonly logLevel?: string;
   /** Serve /metrics and /healthz on this TCP port (all interfaces). @default off */
@@ -44,9 +55,15 @@ Flags (environment in brackets):
   --out DIR             output root (default ./recordings)
   --segment S           rotate every S seconds at a keyframe (default 0 = never)
   --max-duration S      stop after S seconds (default 0 = unlimited)
-  --stun URL, --turn URL   ICE servers (repeatable; TURN as turn:user:pass@host:port)
+  --server URL          the room's handshake server (default ${DEFAULT_SERVER}): with VDO.Ninja's,
+                        STUN and TURN default to VDO.Ninja's, as for 'record'
+  --stun URL, --turn URL   ICE servers (repeatable; TURN as turn:user:pass@host:port);
+                        --stun false: no STUN at all
   --ice-server URLS     one server, comma-separated URLs; credentials in ICE_<i>_USERNAME/_CREDENTIAL
   --relay-only          relay-only ICE policy
+  --no-auto-turn        no VDO.Ninja TURN list even with its handshake server
+  --ice-port-range A-B  host UDP sockets bind in ports A..B (firewalls, hostNetwork, 1:1 NAT)
+  --ice-host-address IP also offer a host candidate with this address (a 1:1 NAT's public IP)
   --salt S              hashing salt (default ${DEFAULT_SALT})
   --prefer-codec C      vp8 | h264 | vp9 | av1: listed first in our answer
   --screen-share        also ask for and record screen-share tracks
@@ -66,7 +83,8 @@ const OPTIONS = {
   "stream-id": { type: "string" }, "stream-key": { type: "string" }, label: { type: "string" },
   out: { type: "string" }, segment: { type: "string" }, "max-duration": { type: "string" },
   stun: { type: "string", multiple: true }, turn: { type: "string", multiple: true }, "ice-server": { type: "string", multiple: true },
-  "relay-only": { type: "boolean" }, salt: { type: "string" }, "prefer-codec": { type: "string" }, "screen-share": { type: "boolean" },
+  "relay-only": { type: "boolean" }, "no-auto-turn": { type: "boolean" }, "ice-port-range": { type: "string" },
+  "ice-host-address": { type: "string", multiple: true }, salt: { type: "string" }, "prefer-codec": { type: "string" }, "screen-share": { type: "boolean" },
   "no-password": { type: "boolean" }, "password-file": { type: "string" }, "log-level": { type: "string" },
   "metrics-port": { type: "string" },
   ...NATS_ARG_OPTIONS,
@@ -95,13 +113,14 @@ export function parseWorkerArgs(argv: readonly string[], env: Env): WorkerComman
   const prefer = values["prefer-codec"];
   if (prefer !== undefined && !CODECS.includes(prefer as VideoCodec)) throw new UsageError(`--prefer-codec must be one of ${CODECS.join(", ")}`);
   const nats = parseNatsSettings(values, env, scope);
+  const ice = iceFlags(values, env);
   const worker: WorkerConfig = {
     scope,
     stream: { key: values["stream-key"] ?? streamKey(streamId), streamId, ...(values.label !== undefined ? { label: values.label } : {}) },
     roomDir: subjectToken(room),
     password: roomPassword(values["no-password"] === true, values["password-file"], env),
     salt: values.salt ?? DEFAULT_SALT,
-    ice: { iceServers: iceServers(values.stun ?? [], values.turn ?? [], values["ice-server"] ?? [], env), relayOnly: values["relay-only"] === true },
+    ice: { iceServers: [...ice.turnServers, ...ice.stunServers], relayOnly: ice.relayOnly, ...ice.host },
     output: {
       outDir: values.out ?? "recordings",
       segmentSeconds: seconds(values.segment, "--segment"),
@@ -112,8 +131,32 @@ export function parseWorkerArgs(argv: readonly string[], env: Env): WorkerComman
     screenShare: values["screen-share"] === true,
     inactivityMs: DEFAULT_INACTIVITY_MS,
   };
-  if (worker.ice.relayOnly && !worker.ice.iceServers.some((s) => s.urls.startsWith("turn"))) throw new UsageError("--relay-only needs a TURN server");
-  return deepFreeze({ worker, ...(nats ? { nats } : {}), ...extra });
+  const server = values.server ?? DEFAULT_SERVER;
+  const autoTurn = values["no-auto-turn"] !== true;
+  if (ice.relayOnly && ice.turnServers.length === 0 && !(autoTurn && turnListUrlFor(server) !== undefined)) {
+    throw new UsageError("--relay-only needs a TURN server (--turn, --ice-server, or auto TURN with VDO.Ninja's handshake server)");
+  }
+  const iceDefaults: IceOptions = { server, turnServers: ice.turnServers, relayOnly: ice.relayOnly, autoTurn, ...(ice.stun !== undefined ? { stun: ice.stun } : {}) };
+  return deepFreeze({ worker, iceDefaults, ...(nats ? { nats } : {}), ...extra });
+}
+
+/**
+ * The worker's final ICE settings: `record`'s defaults (config/ice.ts) over the servers given,
+ * plus the port range and extra host addresses. May fetch VDO.Ninja's TURN list (2 s at most,
+ * falling back to its static list). A configuration that cannot work is a UsageError (exit 42).
+ */
+export async function resolveWorkerIce(c: WorkerCommandConfig, log: Logger): Promise<WorkerConfig> {
+  if (!c.iceDefaults) return c.worker;
+  try {
+    const settings = await buildIceSettings({ ...c.iceDefaults, autoTurnOptions: { log } });
+    const { portRange, additionalHostAddresses } = c.worker.ice;
+    const ice = { ...settings, ...(portRange ? { portRange } : {}), ...(additionalHostAddresses ? { additionalHostAddresses } : {}) };
+    log.info({ iceServers: ice.iceServers.map(describeIceServer), relayOnly: ice.relayOnly, portRange, additionalHostAddresses }, "ICE servers");
+    return deepFreeze({ ...c.worker, ice });
+  } catch (err) {
+    if (err instanceof IceConfigError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 function seconds(v: string | undefined, flag: string): number {
@@ -123,23 +166,58 @@ function seconds(v: string | undefined, flag: string): number {
   return n;
 }
 
-function iceServers(stun: readonly string[], turn: readonly string[], servers: readonly string[], env: Env): IceServerConfig[] {
+interface IceFlags {
+  /** `--turn` (inline credentials) then the TURN URLs of `--ice-server` (credentials from env). */
+  readonly turnServers: IceServerConfig[];
+  /** STUN given: `--stun` and the STUN URLs of `--ice-server`; `false` for `--stun false`; undefined for none given (the defaults apply). */
+  readonly stun: string[] | false | undefined;
+  readonly stunServers: IceServerConfig[];
+  readonly relayOnly: boolean;
+  readonly host: Pick<IceSettings, "portRange" | "additionalHostAddresses">;
+}
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true; allowPositionals: true }>>["values"];
+
+function iceFlags(values: Values, env: Env): IceFlags {
   try {
-    const fromServers = servers.flatMap((urls, i) => {
+    const turn = (values.turn ?? []).map(parseIceServerUrl);
+    const stunUrls = [...(values.stun ?? [])];
+    (values["ice-server"] ?? []).forEach((urls, i) => {
       const username = env[`ICE_${i}_USERNAME`];
       const credential = env[`ICE_${i}_CREDENTIAL`];
-      return urls.split(",").map((u) => u.trim()).filter((u) => u !== "").map((u) => {
-        const isTurn = /^turns?:/i.test(u);
-        if (!isTurn) return parseIceServerUrl(u);
+      for (const u of urls.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+        if (!/^turns?:/i.test(u)) {
+          stunUrls.push(u);
+          continue;
+        }
         if (username === undefined || credential === undefined) throw new IceConfigError(`--ice-server ${i}: TURN needs ICE_${i}_USERNAME and ICE_${i}_CREDENTIAL`);
-        return { urls: u, username, credential };
-      });
+        turn.push({ urls: u, username, credential });
+      }
     });
-    return [...turn.map(parseIceServerUrl), ...fromServers, ...stun.map(parseIceServerUrl)];
+    const disabled = stunUrls.some((s) => STUN_DISABLED.has(s.trim().toLowerCase()));
+    const stunServers = disabled ? [] : stunUrls.map(parseIceServerUrl);
+    const hostAddresses = values["ice-host-address"] ?? [];
+    for (const a of hostAddresses) if (isIP(a) === 0) throw new IceConfigError(`--ice-host-address '${a}': not an IP address`);
+    const portRange = values["ice-port-range"] === undefined ? undefined : parsePortRange(values["ice-port-range"]);
+    return {
+      turnServers: turn,
+      stun: disabled ? false : stunUrls.length > 0 ? stunUrls : undefined,
+      stunServers,
+      relayOnly: values["relay-only"] === true,
+      host: { ...(portRange ? { portRange } : {}), ...(hostAddresses.length > 0 ? { additionalHostAddresses: hostAddresses } : {}) },
+    };
   } catch (err) {
     if (err instanceof IceConfigError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** `A-B`: werift needs min < max (notes/werift.md §1). */
+function parsePortRange(v: string): [number, number] {
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(v.trim());
+  const [min, max] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (!m || min < 1024 || max > 65535 || min >= max) throw new IceConfigError(`--ice-port-range '${v}': expected A-B with 1024 <= A < B <= 65535`);
+  return [min, max];
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
