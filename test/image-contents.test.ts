@@ -165,8 +165,9 @@ function builtImagesMissing(): string | false {
 }
 
 // This VM's root may not raise rlimits (no CAP_SYS_RESOURCE) and podman's defaults ask for more:
-// lower ones, as a kubelet's container would have them.
-const PODMAN_RUN = ["run", "--rm", "--ulimit", "nofile=16384:16384", "--ulimit", "nproc=8192:8192", "--no-healthcheck", "--read-only", "--tmpfs", "/tmp"];
+// lower ones. No network: podman's default one would add its bridge (10.88.0.0/16) and rules
+// beside the real node's.
+const PODMAN_RUN = ["run", "--rm", "--network", "none", "--ulimit", "nofile=16384:16384", "--ulimit", "nproc=8192:8192", "--no-healthcheck", "--read-only", "--tmpfs", "/tmp"];
 
 test("image - the built images run as uid 1000 on a read-only root, each role from its entrypoint, werift with our patches", { skip: builtImagesMissing() }, async () => {
   const image = (name: string) => `ghcr.io/room-recorder/${name}:${pkg.version}`;
