@@ -213,6 +213,10 @@ test("helm - pod defaults: the chart's values reach the operator as the document
   assert.deepEqual(worker.spec!.volumes!.find((v) => v.name === "recordings")?.persistentVolumeClaim, { claimName: "recordings" });
   assert.ok(worker.spec!.containers[0]!.env!.some((e) => e.name === "NATS_CA"));
   assert.deepEqual(signalerPod(rec, settings).spec!.nodeSelector, { pool: "media" });
+  // ICE (issue 12): the chart's TURN as --ice-server with its Secret as env, never a credential in args.
+  const workerArgs = worker.spec!.containers[0]!.args!.join(" ");
+  assert.ok(workerArgs.includes("--ice-server turn:turn.example.com:3478,turn:turn.example.com:443?transport=tcp --ice-server stun:stun.example.com:3478 --relay-only --no-auto-turn"), workerArgs);
+  assert.equal(worker.spec!.containers[0]!.env!.find((e) => e.name === "ICE_0_CREDENTIAL")?.valueFrom?.secretKeyRef?.name, "turn-credentials");
 });
 
 test("helm - refuses what cannot work: no NATS URL, two replicas without a lease, values outside the schema", { skip }, async () => {

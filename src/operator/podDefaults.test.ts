@@ -24,6 +24,7 @@ test("pod defaults - every field is read; quantities become strings", () => {
     affinity: { nodeAffinity: {} },
     natsCaSecret: "nats-ca",
     defaultStorage: { persistentVolumeClaim: { claimName: "recordings" } },
+    ice: { useVdoNinjaDefaults: false, stun: ["stun:stun.example:3478"], relayOnly: false, turn: { urls: ["turn:turn.example:3478"], credentialsSecret: "turn" } },
   };
   assert.deepEqual(parsePodDefaults(JSON.stringify(doc)), {
     ...doc,

@@ -9,6 +9,7 @@
 import type { V1Affinity, V1LocalObjectReference, V1Toleration } from "@kubernetes/client-node";
 import type { ResourceRequirements, StorageSpec } from "./types.ts";
 import { UsageError } from "../config/errors.ts";
+import { DEFAULT_ICE, parseIceDefaults, type IceDefaults } from "./specs/ice.ts";
 
 export interface PodDefaults {
   /** Pull policy of both containers. @default unset: Kubernetes' own (IfNotPresent, Always for :latest) */
@@ -26,6 +27,8 @@ export interface PodDefaults {
   readonly natsCaSecret?: string;
   /** Storage of recordings without spec.storage, same shape. Unset: such a recording starts nothing (StorageNotConfigured). */
   readonly defaultStorage?: StorageSpec;
+  /** ICE servers of the workers unless spec.ice says otherwise (specs/ice.ts). @default DEFAULT_ICE: VDO.Ninja's, as `record` */
+  readonly ice: IceDefaults;
 }
 
 /**
@@ -41,11 +44,11 @@ export const DEFAULT_WORKER_RESOURCES: ResourceRequirements = { requests: { cpu:
 export const DEFAULT_SIGNALER_RESOURCES: ResourceRequirements = { requests: { cpu: "50m", memory: "96Mi" }, limits: { memory: "256Mi" } };
 
 export function defaultPodDefaults(): PodDefaults {
-  return { imagePullSecrets: [], workerResources: DEFAULT_WORKER_RESOURCES, signalerResources: DEFAULT_SIGNALER_RESOURCES };
+  return { imagePullSecrets: [], workerResources: DEFAULT_WORKER_RESOURCES, signalerResources: DEFAULT_SIGNALER_RESOURCES, ice: DEFAULT_ICE };
 }
 
 const PULL_POLICIES = new Set(["Always", "IfNotPresent", "Never"]);
-const KEYS = new Set(["imagePullPolicy", "imagePullSecrets", "workerResources", "signalerResources", "nodeSelector", "tolerations", "affinity", "natsCaSecret", "defaultStorage"]);
+const KEYS = new Set(["imagePullPolicy", "imagePullSecrets", "workerResources", "signalerResources", "nodeSelector", "tolerations", "affinity", "natsCaSecret", "defaultStorage", "ice"]);
 
 /**
  * Parse and check the document (JSON text). Empty strings, lists and objects mean "not set"
@@ -104,6 +107,7 @@ export function parsePodDefaults(text: string, source = "pod defaults"): PodDefa
     ...(affinity ? { affinity } : {}),
     ...(natsCaSecret ? { natsCaSecret } : {}),
     ...(defaultStorage ? { defaultStorage } : {}),
+    ice: parseIceDefaults(doc.ice, fail),
   });
 }
 

@@ -31,15 +31,3 @@ export function outputArgs(rec: RoomRecording): string[] {
   const o = rec.spec.output ?? {};
   return ["--out", outputDir(rec), "--segment", String(o.segmentSeconds ?? 0), "--max-duration", String(o.maxDurationSeconds ?? 0)];
 }
-
-/**
- * One `--ice-server url[,url…]` per server, in spec order; the i-th server's credentials come as
- * ICE_<i>_USERNAME / ICE_<i>_CREDENTIAL env (workerPod.ts).
- */
-export function iceArgs(rec: RoomRecording): string[] {
-  const ice = rec.spec.ice;
-  const args: string[] = [];
-  for (const server of ice?.servers ?? []) args.push("--ice-server", server.urls.join(","));
-  if (ice?.relayOnly) args.push("--relay-only");
-  return args;
-}

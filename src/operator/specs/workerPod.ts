@@ -8,7 +8,8 @@ import type { StreamInfo } from "../../bus/messages.ts";
 import type { OperatorSettings, RoomRecording } from "../types.ts";
 import { ANNOTATION_PRIOR_FAILURES, ANNOTATION_PUBLISHER, ANNOTATION_STREAM_ID, ANNOTATION_STREAM_KEY, Component, LABEL_ATTEMPT, LABEL_STREAM, baseLabels, names, streamLabel } from "../names.ts";
 import { RECORDINGS_MOUNT, containerResources, containerSecurityContext, imageOf, metricsEndpoint, ownerReference, passwordEnv, placement, podSecurityContext, tmpVolume, withSpecHash } from "./common.ts";
-import { iceArgs, outputArgs, roomArgs, scopeArgs } from "./args.ts";
+import { outputArgs, roomArgs, scopeArgs } from "./args.ts";
+import { workerIce } from "./ice.ts";
 import { natsAccess } from "./natsAccess.ts";
 import { RECORDINGS_VOLUME, recordingsVolume } from "./storage.ts";
 
@@ -27,13 +28,14 @@ export function workerPod(rec: RoomRecording, stream: StreamInfo, attempt: numbe
   const nats = natsAccess(rec, settings);
   const args = ["worker", ...scopeArgs(rec, settings), ...roomArgs(rec), "--stream-key", stream.key, "--stream-id", stream.streamId];
   if (stream.label !== undefined) args.push("--label", stream.label);
-  args.push(...outputArgs(rec), ...iceArgs(rec));
+  const ice = workerIce(rec, settings.pods.ice);
+  args.push(...outputArgs(rec), ...ice.args);
   const container: V1Container = {
     name: "worker",
     ...imageOf(rec, settings),
     command: ["room-recorder"],
     args,
-    env: [...nats.env, ...passwordEnv(rec), ...iceCredentialEnv(rec), metrics.env],
+    env: [...nats.env, ...passwordEnv(rec), ...ice.env, metrics.env],
     ports: [metrics.port],
     securityContext: containerSecurityContext,
     resources: containerResources(rec.spec.workerResources ?? settings.pods.workerResources),
@@ -71,17 +73,4 @@ export function workerPod(rec: RoomRecording, stream: StreamInfo, attempt: numbe
     },
     spec,
   };
-}
-
-function iceCredentialEnv(rec: RoomRecording): V1EnvVar[] {
-  const env: V1EnvVar[] = [];
-  (rec.spec.ice?.servers ?? []).forEach((server, i) => {
-    const ref = server.credentialsSecretRef;
-    if (!ref) return;
-    env.push(
-      { name: `ICE_${i}_USERNAME`, valueFrom: { secretKeyRef: { name: ref.name, key: "username" } } },
-      { name: `ICE_${i}_CREDENTIAL`, valueFrom: { secretKeyRef: { name: ref.name, key: "credential" } } },
-    );
-  });
-  return env;
 }

@@ -100,5 +100,6 @@ checksum on the Deployment changes only when a value does.
   "affinity" $p.affinity
   "natsCaSecret" .Values.nats.tls.caSecret
   "defaultStorage" $p.defaultStorage
+  "ice" .Values.ice
   | toPrettyJson }}
 {{- end }}
