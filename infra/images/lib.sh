@@ -13,6 +13,14 @@ die() { say "error: $*"; exit 1; }
 
 [[ $(id -u) == 0 ]] || die "run as root (buildah's storage in /var/lib/containers, mmdebstrap's root mode)"
 
+# One build at a time (stamps, tags and tars are shared): the first script takes the lock, the
+# scripts it runs inherit it.
+if [[ -z ${RR_IMAGES_LOCKED:-} ]]; then
+  exec 9>"$STATE/.lock"
+  flock 9 || die "cannot lock $STATE/.lock"
+  export RR_IMAGES_LOCKED=1
+fi
+
 # The full ID of a local image, or nothing.
 image_id() { buildah inspect --type image --format '{{.FromImageID}}' "$1" 2>/dev/null || true; }
 
