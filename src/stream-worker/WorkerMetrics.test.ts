@@ -93,3 +93,14 @@ test("worker metrics - counting loads no prom-client; reading the registry does 
   assert.equal(r.after, true);
   assert.match(r.text, /rr_worker_rtp_packets_total\{kind="video"\} 1\n/);
 });
+
+test("worker metrics - ICE failures counted by cause", async () => {
+  const m = new WorkerMetrics();
+  m.iceFailed("turn-auth");
+  m.iceFailed("turn-auth");
+  m.iceFailed("timeout");
+  const text = await m.text();
+  assert.match(text, /rr_worker_ice_failures_total\{cause="turn-auth"\} 2/);
+  assert.match(text, /rr_worker_ice_failures_total\{cause="timeout"\} 1/);
+  assert.doesNotMatch(text, /cause="turn-unreachable"/);
+});
