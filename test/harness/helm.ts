@@ -14,10 +14,13 @@ export function helmMissing(): string | false {
   return existsSync(HELM) ? false : `missing ${join(".cache/bin", "helm")}: run scripts/build-k8s.sh`;
 }
 
-/** Runs helm; rejects with an Error carrying helm's stderr as `stderr`. */
-export async function helm(args: readonly string[]): Promise<string> {
+/**
+ * Runs helm; rejects with an Error carrying helm's stderr as `stderr`. `timeoutMs` bounds the
+ * process (default 2 min): give more to `--wait` installs on a real node.
+ */
+export async function helm(args: readonly string[], timeoutMs = 120_000): Promise<string> {
   try {
-    return (await execFileP(HELM, [...args], { maxBuffer: 16 << 20, timeout: 120_000 })).stdout;
+    return (await execFileP(HELM, [...args], { maxBuffer: 16 << 20, timeout: timeoutMs })).stdout;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw Object.assign(new Error(`helm ${args.join(" ")}: ${e.stderr || e.message}`), { stderr: e.stderr ?? "" });
