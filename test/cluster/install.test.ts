@@ -10,14 +10,14 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { CHART_DIR, helm } from "../harness/helm.ts";
-import { installNats } from "../harness/clusterNats.ts";
+import { CHART_DIR } from "../harness/helm.ts";
+import { createRecordingsClaim, installRecorder, type RecorderInstall } from "../harness/clusterInstall.ts";
 import {
-  NODE_DIR, NODE_IP, STORAGE_CLASS, apply, containerPid, createLocalPv, ensureNode, kubectl, kubectlJson, killContainer, podCgroupMemory, podImages, processFacts, realNodeMissing,
+  NODE_DIR, NODE_IP, apply, containerPid, ensureNode, kubectl, kubectlJson, killContainer, podCgroupMemory, podImages, processFacts, realNodeMissing,
 } from "../harness/realNode.ts";
 import { startRelay, type Relay } from "../harness/relay.ts";
 import { startPublisherProcess, type PublisherProcess } from "../harness/publisher.ts";
@@ -29,19 +29,16 @@ import { waitFor } from "../harness/wait.ts";
 
 const skip = realNodeMissing();
 const RELEASE = "rr";
-const SYSTEM_NS = "rr-system";
+const SYSTEM_NS = `${RELEASE}-system`;
 const NS = "studio";
 const REC = "show";
+const ENCORE = "encore";
 const ROOM = "RealNodeRoom";
 const VERSION = "0.1.0";
 const UPGRADE_TAG = "0.1.1-test";
 const WORKER_IMAGE = `ghcr.io/room-recorder/room-recorder:${VERSION}`;
 const SELECTOR = `app.kubernetes.io/managed-by=room-recorder-operator,room-recorder.dev/recording=${REC}`;
 const MINUTE = 60_000;
-/** helm's own --timeout is 5m; the process gets a little more. */
-const HELM_WAIT_MS = 6 * MINUTE;
-const OPERATOR_NATS_PASSWORD = "op-secret-for-tests";
-const RECORDING_NATS_PASSWORD = "rec-secret-for-tests";
 
 interface Pod {
   metadata: { name: string; uid: string; creationTimestamp: string; annotations?: Record<string, string>; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -51,14 +48,15 @@ interface Pod {
 
 let relay: Relay;
 let chromium: ChromiumHarness;
-let volumeDir: string;
+let recorder: RecorderInstall;
+let claim: { dir: string; remove(): Promise<void> };
 let appliedAt = 0;
 const publishers = new Map<string, PublisherProcess>();
 let chromiumPub: ChromiumPublisher | undefined;
 let gstPub: GstPublisher | undefined;
 const figures: Record<string, unknown> = {};
 
-const out = () => join(volumeDir, NS, REC);
+const out = () => join(claim.dir, NS, REC);
 const files = async (streamId: string) => (existsSync(out()) ? recordedFiles(out(), streamId) : []);
 const allPods = async () => (await kubectlJson<{ items: Pod[] }>(["-n", NS, "get", "pods", "-l", SELECTOR])).items;
 const workerPods = async () => (await allPods()).filter((p) => p.metadata.labels?.["app.kubernetes.io/component"] === "worker");
@@ -73,44 +71,8 @@ before(async () => {
   const nodes = await ensureNode();
   process.stdout.write(`# the node under test (kubectl get nodes -o wide):\n${nodes}`);
   figures.node = nodes.trim();
-
-  // The recording namespace enforces the restricted Pod Security Standard: every pod the
-  // operator makes must pass it, or the API server refuses it.
-  await apply([
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: SYSTEM_NS } },
-    {
-      apiVersion: "v1",
-      kind: "Namespace",
-      metadata: { name: NS, labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" } },
-    },
-  ]);
-  const natsUrl = await installNats("nats", [
-    { user: "rr-operator", password: OPERATOR_NATS_PASSWORD, allow: ["rr.>", "_INBOX.>"] },
-    { user: `rec-${NS}-${REC}`, password: RECORDING_NATS_PASSWORD, allow: [`rr.${NS}.${REC}.>`] },
-  ]);
-  await apply([
-    { apiVersion: "v1", kind: "Secret", metadata: { name: "rr-nats", namespace: SYSTEM_NS }, stringData: { password: OPERATOR_NATS_PASSWORD } },
-    { apiVersion: "v1", kind: "Secret", metadata: { name: `${REC}-nats`, namespace: NS }, stringData: { user: `rec-${NS}-${REC}`, password: RECORDING_NATS_PASSWORD } },
-  ]);
-  volumeDir = await createLocalPv(`${NS}-recordings`);
-  await apply([{
-    apiVersion: "v1",
-    kind: "PersistentVolumeClaim",
-    metadata: { name: "recordings", namespace: NS },
-    spec: { accessModes: ["ReadWriteOnce"], storageClassName: STORAGE_CLASS, resources: { requests: { storage: "5Gi" } } },
-  }]);
-
-  await helm([
-    "upgrade", "--install", RELEASE, CHART_DIR, "--namespace", SYSTEM_NS, "--kubeconfig", join(NODE_DIR, "admin.kubeconfig"), "--wait", "--timeout", "5m",
-    "--set", "operator.replicas=2",
-    "--set", "image.pullPolicy=Never",
-    "--set", "podImage.pullPolicy=Never",
-    "--set", `nats.url=${natsUrl}`,
-    "--set", "nats.auth.existingSecret=rr-nats",
-    "--set", "nats.auth.user=rr-operator",
-    "--set", "nats.auth.passwordKey=password",
-  ], HELM_WAIT_MS);
-  process.stdout.write(`# operator pods and their images:\n${await podImages(SYSTEM_NS)}`);
+  recorder = await installRecorder({ release: RELEASE, recordings: [{ namespace: NS, name: REC }, { namespace: NS, name: ENCORE }], set: ["operator.replicas=2"] });
+  claim = await createRecordingsClaim(NS);
   relay = await startRelay({ port: 0, host: NODE_IP, dialect: "official" });
   chromium = await startChromium();
 });
@@ -123,12 +85,18 @@ after(async () => {
   await chromium?.stop().catch(() => undefined);
   await relay?.close();
   await kubectl(["-n", NS, "delete", "rrec", "--all", "--wait=true", "--timeout=120s"]).catch(() => undefined);
-  await helm(["uninstall", RELEASE, "--namespace", SYSTEM_NS, "--kubeconfig", join(NODE_DIR, "admin.kubeconfig"), "--wait"]).catch(() => undefined);
-  for (const ns of [NS, "nats", SYSTEM_NS]) await kubectl(["delete", "namespace", ns, "--wait=true", "--timeout=180s"]).catch(() => undefined);
-  await kubectl(["delete", "pv", `${NS}-recordings`, "--wait=false"]).catch(() => undefined);
+  await recorder?.remove();
+  await claim?.remove();
   mkdirSync(NODE_DIR, { recursive: true });
   writeFileSync(join(NODE_DIR, "figures.json"), JSON.stringify(figures, null, 2));
   process.stdout.write(`# figures:\n${JSON.stringify(figures, null, 2)}\n`);
+});
+
+const recordingSpec = (name: string) => ({
+  room: ROOM,
+  server: relay.url,
+  storage: { persistentVolumeClaim: { claimName: "recordings" } },
+  nats: { credentialsSecretRef: { name: recorder.natsSecretOf({ namespace: NS, name }) } },
 });
 
 const quantiles = (xs: number[]) => {
@@ -156,7 +124,7 @@ test("cluster - three real publishers, a signaler pod and three worker pods from
     apiVersion: "room-recorder.dev/v1alpha1",
     kind: "RoomRecording",
     metadata: { name: REC, namespace: NS },
-    spec: { room: ROOM, server: relay.url, storage: { persistentVolumeClaim: { claimName: "recordings" } }, nats: { credentialsSecretRef: { name: `${REC}-nats` } } },
+    spec: recordingSpec(REC),
   }]);
   publishers.set("werift", await startPublisherProcess({ server: relay.url, room: ROOM, streamId: "werift", label: "Werift" }));
   chromiumPub = await chromium.publish({ relay: relay.url, room: ROOM, stream: "chromium", label: "Chromium", codec: "vp8" });
@@ -276,11 +244,14 @@ test("cluster - the operator leader hung, then killed: the standby takes over wi
 });
 
 test("cluster - paused: every pod stops and finalizes its file; unpaused: recording again", { skip, timeout: 5 * MINUTE }, async () => {
+  const wereift = (await workerOf("werift"))!;
   await kubectl(["-n", NS, "patch", "rrec", REC, "--type=merge", "-p", JSON.stringify({ spec: { paused: true } })]);
-  await waitFor(async () => (await allPods()).filter((p) => !p.metadata.deletionTimestamp && p.status?.phase === "Running").length === 0, 2 * MINUTE, "no running pods while paused");
+  await waitFor(async () => (await allPods()).length === 0, 2 * MINUTE, "every pod of the paused recording gone");
   assert.equal((await rrec()).status?.phase, "Paused");
+  for (const id of ["werift", "gstreamer", "late"]) assert.equal(sidecarOf((await files(id)).at(-1)!).finalized, true, `${id}'s file finalized on pause`);
   await kubectl(["-n", NS, "patch", "rrec", REC, "--type=merge", "-p", JSON.stringify({ spec: { paused: false } })]);
-  await waitFor(async () => (await workerOf("werift"))?.status?.phase === "Running", 2 * MINUTE, "werift recorded again after unpausing");
+  await waitFor(async () => { const p = await workerOf("werift"); return p && p.metadata.uid !== wereift.metadata.uid && p.status?.phase === "Running"; }, 2 * MINUTE, "werift recorded again after unpausing");
+  await kubectl(["-n", NS, "wait", "--for=condition=Ready", `rrec/${REC}`, "--timeout=180s"]);
 });
 
 test("cluster - helm upgrade to a new image tag: the operator rolls, the signaler moves to the new image, recording goes on", { skip, timeout: 6 * MINUTE }, async () => {
@@ -288,8 +259,7 @@ test("cluster - helm upgrade to a new image tag: the operator rolls, the signale
   // pod the chart and the operator own follows the chart's tag.
   for (const repo of ["operator", "room-recorder"]) await tagImage(`ghcr.io/room-recorder/${repo}:${VERSION}`, `ghcr.io/room-recorder/${repo}:${UPGRADE_TAG}`);
   const signalerBefore = (await allPods()).find((p) => p.metadata.labels?.["app.kubernetes.io/component"] === "signaler")!;
-  await helm(["upgrade", RELEASE, CHART_DIR, "--namespace", SYSTEM_NS, "--kubeconfig", join(NODE_DIR, "admin.kubeconfig"), "--reuse-values", "--wait", "--timeout", "5m",
-    "--set", `image.tag=${UPGRADE_TAG}`, "--set", `podImage.tag=${UPGRADE_TAG}`], HELM_WAIT_MS);
+  await recorder.helm(["upgrade", RELEASE, CHART_DIR, "--reuse-values", "--wait", "--timeout", "5m", "--set", `image.tag=${UPGRADE_TAG}`, "--set", `podImage.tag=${UPGRADE_TAG}`]);
   const operatorImages = (await kubectlJson<{ items: Pod[] }>(["-n", SYSTEM_NS, "get", "pods", "-l", "app.kubernetes.io/name=room-recorder"])).items
     .filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.containers[0]!.image);
   assert.deepEqual([...new Set(operatorImages)], [`ghcr.io/room-recorder/operator:${UPGRADE_TAG}`]);
@@ -306,7 +276,10 @@ test("cluster - delete: files finalized and whole, pods and ServiceAccount gone"
   for (const id of ["werift", "chromium", "gstreamer", "late"]) {
     const list = await files(id);
     assert.ok(list.length > 0, `${id} has files`);
+    // Every file decodes; the last one was closed by the deletion (a kill -9 leaves its own
+    // segment unfinalized, but playable: known-size clusters, docs/recording.md).
     for (const f of list) await assertAudioVideo(f);
+    assert.equal(sidecarOf(list.at(-1)!).finalized, true, `${id}'s last file finalized`);
   }
 });
 
@@ -314,15 +287,17 @@ test("cluster - helm uninstall with a live RoomRecording: the hook finalizes it,
   await apply([{
     apiVersion: "room-recorder.dev/v1alpha1",
     kind: "RoomRecording",
-    metadata: { name: "encore", namespace: NS },
-    spec: { room: ROOM, server: relay.url, storage: { persistentVolumeClaim: { claimName: "recordings" } }, nats: { credentialsSecretRef: { name: `${REC}-nats` } } },
+    metadata: { name: ENCORE, namespace: NS },
+    spec: recordingSpec(ENCORE),
   }]);
-  await waitFor(async () => (await kubectlJson<{ metadata: { finalizers?: string[] } }>(["-n", NS, "get", "rrec", "encore"])).metadata.finalizers?.length, MINUTE, "the operator took the new recording");
-  await helm(["uninstall", RELEASE, "--namespace", SYSTEM_NS, "--kubeconfig", join(NODE_DIR, "admin.kubeconfig"), "--wait", "--timeout", "5m"], HELM_WAIT_MS);
+  await waitFor(async () => (await kubectlJson<{ metadata: { finalizers?: string[] } }>(["-n", NS, "get", "rrec", ENCORE])).metadata.finalizers?.length, MINUTE, "the operator took the new recording");
+  await recorder.helm(["uninstall", RELEASE, "--wait", "--timeout", "5m"]);
   assert.equal((await kubectl(["get", "rrec", "--all-namespaces", "-o", "name"])).trim(), "", "no RoomRecording outlives the operator");
   assert.equal((await kubectl(["-n", NS, "get", "pods", "-o", "name"])).trim(), "", "no recording pod runs unmanaged");
   assert.equal((await kubectl(["-n", SYSTEM_NS, "get", "jobs,serviceaccounts", "-l", "app.kubernetes.io/instance=" + RELEASE, "-o", "name"])).trim(), "", "the hook cleaned up after itself");
 });
+
+const sidecarOf = (media: string) => JSON.parse(readFileSync(media.replace(/\.(webm|mkv)$/, ".json"), "utf8")) as { finalized: boolean };
 
 /** A second name for an image already on the node (containerd's k8s.io namespace). */
 async function tagImage(from: string, to: string): Promise<void> {

@@ -5,7 +5,7 @@
  * (uid, read-only root, RSS) and pod cgroups.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { K8S_BIN } from "./k8s.ts";
@@ -74,6 +74,7 @@ export const apply = (objects: readonly unknown[]) => kubectl(["apply", "--serve
  */
 export async function createLocalPv(name: string, size = "5Gi"): Promise<string> {
   const path = join(NODE_DIR, "volumes", name);
+  rmSync(path, { recursive: true, force: true }); // a fresh disk: nothing from an earlier run
   mkdirSync(path, { recursive: true });
   await apply([{
     apiVersion: "v1",
