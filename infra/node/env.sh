@@ -41,8 +41,12 @@ kubectl() { "$BIN/kubectl" "$@"; }
 
 log() { echo "node: $*" >&2; }
 
-# alive <name>: the process recorded in $RUN_DIR/<name>.pid is running.
-alive() { local pid; pid=$(cat "$RUN_DIR/$1.pid" 2>/dev/null) && kill -0 "$pid" 2>/dev/null; }
+# alive <name>: the process recorded in $RUN_DIR/<name>.pid is running and is <name> (a pid file
+# left by an earlier session may name a pid the kernel has since given to another process).
+alive() {
+  local pid; pid=$(cat "$RUN_DIR/$1.pid" 2>/dev/null) || return 1
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$1"
+}
 
 # daemon <name> <command…>: start in the background (own session, log file, pid file) unless running.
 daemon() {

@@ -13,8 +13,10 @@ for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube
   [ -x "$BIN/$b" ] || { log "missing $BIN/$b: run scripts/build-k8s.sh"; exit 1; }
 done
 
-# State on disk but nothing running: a stale cluster from an earlier session. Start clean.
-if [ -d "$NODE_DIR" ] && ! alive kube-apiserver && ! alive kubelet && ! alive containerd; then
+# Leftovers but nothing running: a stale cluster from an earlier session (or another checkout's).
+# Start clean.
+if { [ -d "$NODE_DIR" ] || [ -d "$RUN_DIR" ] || ip link show "$NODE_IF" >/dev/null 2>&1; } \
+  && ! alive kube-apiserver && ! alive kubelet && ! alive containerd; then
   "$HERE/down.sh"
 fi
 
