@@ -11,13 +11,11 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { CHART_DIR } from "../harness/helm.ts";
 import { createRecordingsClaim, installRecorder, type RecorderInstall } from "../harness/clusterInstall.ts";
 import {
-  NODE_DIR, NODE_IP, apply, containerPid, ensureNode, kubectl, kubectlJson, killContainer, podCgroupMemory, podImages, processFacts, realNodeMissing,
+  NODE_DIR, NODE_IP, apply, containerPid, ctr, ensureNode, kubectl, kubectlJson, killContainer, podCgroupMemory, podImages, processFacts, realNodeMissing,
 } from "../harness/realNode.ts";
 import { startRelay, type Relay } from "../harness/relay.ts";
 import { startPublisherProcess, type PublisherProcess } from "../harness/publisher.ts";
@@ -301,7 +299,7 @@ const sidecarOf = (media: string) => JSON.parse(readFileSync(media.replace(/\.(w
 
 /** A second name for an image already on the node (containerd's k8s.io namespace). */
 async function tagImage(from: string, to: string): Promise<void> {
-  await promisify(execFile)("ctr", ["--address", "/run/rr-node/containerd.sock", "-n", "k8s.io", "images", "tag", "--force", from, to]);
+  await ctr(["images", "tag", "--force", from, to]);
 }
 
 async function assertAudioVideo(file: string): Promise<void> {

@@ -4,17 +4,12 @@
  * DNS name, and authorization with one user per role (docs/deployment.md, "One NATS user per
  * recording"). The config holds passwords, so it is a Secret, not a ConfigMap.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import type { NatsUser } from "./nats.ts";
-import { apply, kubectl } from "./realNode.ts";
-
-const CONTAINERD_SOCK = "/run/rr-node/containerd.sock";
+import { apply, ctr, kubectl } from "./realNode.ts";
 
 /** The nats-server image loaded into the node (its tag carries the Debian version). */
 export async function natsImage(): Promise<string> {
-  const { stdout } = await promisify(execFile)("ctr", ["--address", CONTAINERD_SOCK, "-n", "k8s.io", "images", "ls", "-q"]);
-  const ref = stdout.split("\n").find((l) => l.includes("room-recorder/nats-server:"));
+  const ref = (await ctr(["images", "ls", "-q"])).split("\n").find((l) => l.includes("room-recorder/nats-server:"));
   if (!ref) throw new Error("no nats-server image on the node: run infra/images/all.sh and infra/node/load-images.sh");
   return ref.trim();
 }

@@ -174,8 +174,9 @@ export function kubeconfigYaml(server: string, caFile: string, token: string, us
 
 const execFileP = promisify(execFile);
 
-async function kubectl(kubeconfigPath: string, args: readonly string[], input?: string): Promise<string> {
-  const child = execFileP(join(K8S_BIN, "kubectl"), [`--kubeconfig=${kubeconfigPath}`, ...args], { maxBuffer: 16 << 20, timeout: 120_000 });
+/** The real kubectl with `kubeconfigPath`; rejects with its stderr on a non-zero exit. */
+export async function kubectl(kubeconfigPath: string, args: readonly string[], input?: string): Promise<string> {
+  const child = execFileP(join(K8S_BIN, "kubectl"), [`--kubeconfig=${kubeconfigPath}`, ...args], { maxBuffer: 32 << 20, timeout: 180_000 });
   if (input !== undefined) child.child.stdin!.end(input);
   try {
     return (await child).stdout;

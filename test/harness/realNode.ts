@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { K8S_BIN } from "./k8s.ts";
+import { K8S_BIN, kubectl as kubectlWith } from "./k8s.ts";
 
 const execFileP = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -50,16 +50,7 @@ export async function ensureNode(): Promise<string> {
 }
 
 /** The real kubectl as cluster admin; rejects with stderr on a non-zero exit. */
-export async function kubectl(args: readonly string[], input?: string): Promise<string> {
-  const child = execFileP(join(K8S_BIN, "kubectl"), [`--kubeconfig=${KUBECONFIG}`, ...args], { maxBuffer: 32 << 20, timeout: 180_000 });
-  if (input !== undefined) child.child.stdin!.end(input);
-  try {
-    return (await child).stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`kubectl ${args.join(" ")}: ${e.stderr || e.message}`);
-  }
-}
+export const kubectl = (args: readonly string[], input?: string): Promise<string> => kubectlWith(KUBECONFIG, args, input);
 
 export async function kubectlJson<T>(args: readonly string[]): Promise<T> {
   return JSON.parse(await kubectl([...args, "-o", "json"])) as T;
@@ -97,14 +88,18 @@ interface PodJson {
   status?: { qosClass?: string; containerStatuses?: { name: string; containerID?: string; imageID?: string; restartCount?: number }[] };
 }
 
+/** containerd's CLI on the node, in the CRI plugin's `k8s.io` namespace; resolves with stdout. */
+export async function ctr(args: readonly string[]): Promise<string> {
+  return (await execFileP("ctr", ["--address", CONTAINERD_SOCK, "-n", "k8s.io", ...args])).stdout;
+}
+
 /** Host pid of a pod's container process, from containerd's task list (undefined if not running). */
 export async function containerPid(namespace: string, pod: string, container?: string): Promise<number | undefined> {
   const p = await kubectlJson<PodJson>(["-n", namespace, "get", "pod", pod]);
   const status = p.status?.containerStatuses?.find((c) => container === undefined || c.name === container);
   const id = status?.containerID?.replace(/^containerd:\/\//, "");
   if (!id) return undefined;
-  const { stdout } = await execFileP("ctr", ["--address", CONTAINERD_SOCK, "-n", "k8s.io", "tasks", "ls"]);
-  const line = stdout.split("\n").find((l) => l.startsWith(id));
+  const line = (await ctr(["tasks", "ls"])).split("\n").find((l) => l.startsWith(id));
   const pid = Number(line?.split(/\s+/)[1]);
   return line?.includes("RUNNING") && pid > 0 ? pid : undefined;
 }
