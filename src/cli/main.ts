@@ -23,11 +23,27 @@ function topHelp(): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0]?.startsWith("--") === true && !["--help", "-h"].includes(argv[0])) return raspberryNinjaStyle(argv);
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(topHelp());
     return name === undefined ? 2 : 0;
   }
+  return runCommand(name, rest);
+}
+
+/**
+ * `room-recorder --room R --record-room …`: Raspberry.Ninja's command line, without a command
+ * name, is `record` (which translates it, config/raspberryNinjaArgs.ts). Its publishing mode is not.
+ */
+async function raspberryNinjaStyle(argv: readonly string[]): Promise<number> {
+  const { isRaspberryNinjaInvocation } = await import("../config/raspberryNinjaArgs.ts");
+  if (isRaspberryNinjaInvocation(argv)) return runCommand("record", argv);
+  process.stderr.write(`room-recorder: '${argv[0]}' is not a command. Raspberry.Ninja's command line is accepted for recording only (--room R --record-room); see 'room-recorder record --help'\n\n${topHelp()}`);
+  return 2;
+}
+
+async function runCommand(name: string, rest: readonly string[]): Promise<number> {
   const entry = COMMANDS[name];
   // Before the command's modules load; its worker children inherit it (issue 7).
   enableCompileCache();

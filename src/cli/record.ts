@@ -6,7 +6,7 @@
  * environment. SIGINT/SIGTERM (or --duration) stop every worker, which finalizes its files,
  * then exit 0.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pino } from "pino";
 import type { Bus } from "../bus/Bus.ts";
@@ -16,6 +16,7 @@ import type { StreamInfo } from "../bus/messages.ts";
 import { buildIceSettings, IceConfigError } from "../config/ice.ts";
 import { parseRecordArgs, RECORD_USAGE, type RecordConfig } from "../config/parseRecordArgs.ts";
 import { compileStreamFilters } from "../config/streamFilters.ts";
+import { isRaspberryNinjaInvocation, translateRaspberryNinjaArgs } from "../config/raspberryNinjaArgs.ts";
 import type { IceSettings, WorkerConfig } from "../config/types.ts";
 import { createRootLogger, type Logger } from "../observability/logger.ts";
 import { startMetricsEndpoint } from "./metricsEndpoint.ts";
@@ -33,7 +34,7 @@ const TABLE_REFRESH_MS = 1000;
 const NATS_SLOW_CONNECT_MS = 5000;
 
 async function run(argv: readonly string[]): Promise<number> {
-  const config = parseRecordArgs(argv, process.env);
+  const config = parseRecordArgs(raspberryNinjaToRecord(argv), process.env);
   const { scope } = config;
   const roomDir = scope.recording;
   const table = process.stderr.isTTY === true;
@@ -101,6 +102,17 @@ async function run(argv: readonly string[]): Promise<number> {
   log.info("stopped");
   await new Promise<void>((resolve) => root.flush(() => resolve()));
   return why === "bus closed" ? 1 : 0;
+}
+
+/**
+ * Raspberry.Ninja's flags (`--record-room`, …) become ours, each with a line on stderr saying
+ * what it became, so a migrated script's log shows what changed (config/raspberryNinjaArgs.ts).
+ */
+function raspberryNinjaToRecord(argv: readonly string[]): readonly string[] {
+  if (!isRaspberryNinjaInvocation(argv)) return argv;
+  const { argv: translated, migrations } = translateRaspberryNinjaArgs(argv, (path) => readFileSync(path, "utf8"));
+  for (const line of migrations) process.stderr.write(`room-recorder: Raspberry.Ninja flag ${line}\n`);
+  return translated;
 }
 
 /** The in-process hub whose workers attach over IPC, or NATS for everyone (`--nats`). */

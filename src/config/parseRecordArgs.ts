@@ -68,6 +68,10 @@ Records every stream of a VDO.Ninja room, each into its own files (one worker pr
   --metrics-port PORT      serve /metrics, /healthz, /readyz on 127.0.0.1:PORT (signaler and
                            supervisor metrics; default off)                [RR_METRICS_PORT]
 
+Raspberry.Ninja's command line works too ('room-recorder --room R --record-room [flags]', or the
+same after 'record'): each of its flags is mapped, with a line saying to what, or refused
+(docs/migrating-from-raspberry-ninja.md).
+
 With --nats the signaler, the supervisor and the workers talk over NATS instead of the
 in-process hub (the cluster topology on one machine); the subjects are rr.local.<room>.>.
 ${NATS_USAGE}

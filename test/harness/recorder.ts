@@ -50,12 +50,17 @@ export interface RecorderProcess {
 }
 
 export function startRecorderProcess(o: RecorderProcessOptions): RecorderProcess {
-  const args = ["src/cli/main.ts", "record", "--server", o.server, "--room", o.room, "--out", o.outDir];
+  const args = ["record", "--server", o.server, "--room", o.room, "--out", o.outDir];
   if (o.password !== undefined) args.push("--password", o.password === false ? "false" : o.password);
   if (o.salt !== undefined) args.push("--salt", o.salt);
   args.push(...(o.args ?? []));
-  const child = spawn(`${ROOT}node_modules/.bin/node`, args, {
-    cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "debug", ...o.env },
+  return startRoomRecorder(args, o.env);
+}
+
+/** `room-recorder <argv>` exactly as given (e.g. Raspberry.Ninja's command line, no command name). */
+export function startRoomRecorder(argv: readonly string[], env?: Readonly<Record<string, string>>): RecorderProcess {
+  const child = spawn(`${ROOT}node_modules/.bin/node`, ["src/cli/main.ts", ...argv], {
+    cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "debug", ...env },
   });
   let stderr = "";
   let stdout = "";
