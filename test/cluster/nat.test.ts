@@ -3,7 +3,8 @@
  * namespaces on this machine), worker pods behind the pod network's SNAT and then the node
  * router, coturn and the handshake relay on the "public" addresses (rrnat-public). The chart is
  * installed with its ICE values pointing at that coturn (STUN and TURN, credentials from a
- * Secret); some recordings override them with spec.ice. What each case asserts comes from the
+ * Secret); some recordings override them with spec.ice. Publishers get STUN from a second server
+ * (as browsers use Google's), so stopping the recorder's coturn leaves theirs alone. What each case asserts comes from the
  * worker itself (the selected candidate pair it logs when its peer connection connects), from
  * the RoomRecording's status, conditions and Events, from coturn's log and from the files on the
  * PersistentVolumeClaim (ffprobe/ffmpeg). Figures (time to Recording, time to the ICE failure
@@ -14,7 +15,9 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRecordingsClaim, installRecorder, type RecorderInstall } from "../harness/clusterInstall.ts";
+import { startChromium, type ChromiumHarness } from "../harness/chromium.ts";
 import { startCoturn, type Coturn } from "../harness/coturn.ts";
+import { startGstPublisher } from "../harness/gstreamer.ts";
 import { iceFailures, selectedPairs } from "../harness/iceLog.ts";
 import { NAT, STUN_URL } from "../harness/natRig.ts";
 import { natScript, natSkipReason } from "../harness/netns.ts";
@@ -36,9 +39,11 @@ const RECORD_SECONDS = 6;
 const TURN_USER = "recorder";
 const TURN_PASSWORD = "turn-secret-pw";
 const TURN_URL = `turn:${NAT.publicIp}:3478`;
+/** The publishers' STUN server (VDO.Ninja's defaults in a browser), not the recorder's coturn. */
+const PUBLISHER_STUN = `stun:${NAT.publicIp2}:3478`;
 const TURN_SECRET = "turn-credentials";
 const TYPO_SECRET = "turn-credentials-typo";
-const RECORDINGS = ["sym", "eim", "relayonly", "turndown", "badcreds"].map((name) => ({ namespace: NS, name }));
+const RECORDINGS = ["sym", "browsers", "eim", "relayonly", "turndown", "badcreds"].map((name) => ({ namespace: NS, name }));
 /** What the chart is installed with (values.yaml `ice`): the coturn on the public address, no VDO.Ninja defaults (no internet here). */
 const CHART_ICE = ["ice.useVdoNinjaDefaults=false", `ice.stun={${STUN_URL}}`, `ice.turn.urls={${TURN_URL}}`, `ice.turn.credentialsSecret=${TURN_SECRET}`];
 const literal = (s: string) => s.replaceAll(".", "\\.");
@@ -47,10 +52,12 @@ let recorder: RecorderInstall;
 let claim: { dir: string; remove(): Promise<void> };
 let relay: RelayProcess;
 let turn: Coturn | undefined;
+let publisherStun: Coturn;
+let chromium: ChromiumHarness | undefined;
 const publishers: PublisherProcess[] = [];
 const figures: Record<string, unknown> = {};
 
-const startTurn = () => startCoturn({ netns: NAT.publicNs, listeningIps: [NAT.publicIp, NAT.publicIp2], relayIp: NAT.publicIp, port: 3478, username: TURN_USER, password: TURN_PASSWORD });
+const startTurn = () => startCoturn({ netns: NAT.publicNs, listeningIps: [NAT.publicIp], relayIp: NAT.publicIp, port: 3478, username: TURN_USER, password: TURN_PASSWORD });
 const turnSecret = (name: string, credential: string) => ({ apiVersion: "v1", kind: "Secret", metadata: { name, namespace: NS }, stringData: { username: TURN_USER, credential } });
 
 before(async () => {
@@ -59,6 +66,7 @@ before(async () => {
   natScript("down.sh");
   process.stdout.write(`# ${natScript("up.sh")}`);
   turn = await startTurn();
+  publisherStun = await startCoturn({ netns: NAT.publicNs, listeningIps: [NAT.publicIp2], relayIp: NAT.publicIp2, port: 3478 });
   relay = await startRelayProcess({ netns: NAT.publicNs, args: ["--host", NAT.publicIp2] });
   recorder = await installRecorder({ release: "rrnat", recordings: RECORDINGS, set: CHART_ICE });
   claim = await createRecordingsClaim(NS);
@@ -68,11 +76,13 @@ before(async () => {
 after(async () => {
   if (skip) return;
   for (const p of publishers) await p.kill().catch(() => undefined);
+  await chromium?.stop();
   await kubectl(["-n", NS, "delete", "rrec", "--all", "--wait=true", "--timeout=120s"]).catch(() => undefined);
   await recorder?.remove();
   await claim?.remove();
   await relay?.stop().catch(() => undefined);
   await turn?.stop();
+  await publisherStun?.stop();
   natScript("down.sh");
   mkdirSync(NODE_DIR, { recursive: true });
   writeFileSync(join(NODE_DIR, "nat-figures.json"), JSON.stringify(figures, null, 2));
@@ -80,7 +90,7 @@ after(async () => {
 });
 
 interface Pod {
-  metadata: { name: string; annotations?: Record<string, string> };
+  metadata: { name: string; annotations: Record<string, string> };
   spec: { containers: { args?: string[]; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[] };
 }
 interface Condition { type: string; status: string; reason: string; message: string }
@@ -88,8 +98,10 @@ interface Condition { type: string; status: string; reason: string; message: str
 const out = (name: string) => join(claim.dir, NS, name);
 const status = async (name: string) => (await kubectlJson<{ status?: RoomRecordingStatus }>(["-n", NS, "get", "rrec", name])).status;
 const streamOf = async (name: string, stream: string): Promise<StreamStatus | undefined> => (await status(name))?.streamStatuses?.find((s) => s.stream === stream);
-const workerPods = async (name: string) =>
-  (await kubectlJson<{ items: Pod[] }>(["-n", NS, "get", "pods", "-l", `room-recorder.dev/recording=${name},app.kubernetes.io/component=worker`])).items;
+/** The worker pods (every attempt still there) of one stream. */
+const workerPods = async (name: string, stream: string) =>
+  (await kubectlJson<{ items: Pod[] }>(["-n", NS, "get", "pods", "-l", `room-recorder.dev/recording=${name},app.kubernetes.io/component=worker`])).items
+    .filter((p) => p.metadata.annotations["room-recorder.dev/stream-id"] === stream);
 
 /** A RoomRecording of room `room-<name>` on the relay, recordings on the claim, its own NATS user. */
 async function createRecording(name: string, spec: Record<string, unknown> = {}): Promise<void> {
@@ -110,7 +122,7 @@ async function createRecording(name: string, spec: Record<string, unknown> = {})
 /** Our werift publisher in a home LAN behind its NAT, with STUN as a browser has it. */
 async function publish(name: string, home: keyof typeof NAT.home): Promise<{ publisher: PublisherProcess; stream: string; joinedAt: number }> {
   const stream = `${name}_${home}`;
-  const publisher = await startPublisherProcess({ server: relay.url, room: `room-${name}`, streamId: stream, netns: NAT.home[home], stun: [STUN_URL] });
+  const publisher = await startPublisherProcess({ server: relay.url, room: `room-${name}`, streamId: stream, netns: NAT.home[home], stun: [PUBLISHER_STUN] });
   publishers.push(publisher);
   return { publisher, stream, joinedAt: Date.now() };
 }
@@ -123,20 +135,38 @@ async function recordingAfter(name: string, stream: string, from: number, timeou
   return (Date.now() - from) / 1000;
 }
 
-/** The candidate pairs the recording's worker pods selected, from their own logs (`kubectl logs`), and the logs. */
-async function workerPairs(name: string): Promise<{ pairs: SelectedPair[]; logs: string }> {
+/** The candidate pairs the stream's worker pods selected, from their own logs (`kubectl logs`), and the logs. */
+async function workerPairs(name: string, stream: string): Promise<{ pairs: SelectedPair[]; logs: string }> {
   let logs = "";
-  for (const pod of await workerPods(name)) logs += await kubectl(["-n", NS, "logs", pod.metadata.name]).catch(() => "");
+  for (const pod of await workerPods(name, stream)) logs += await kubectl(["-n", NS, "logs", pod.metadata.name]).catch(() => "");
   return { pairs: selectedPairs(logs), logs };
 }
 
-/** Records a few seconds more, the publisher says bye, the worker finalizes; then the files are checked and the recording deleted. */
-async function finish(name: string, publisher: PublisherProcess, stream: string): Promise<void> {
+/**
+ * Records a few seconds more, the publishers say bye, the workers finalize; then each stream's
+ * files are checked (tracks, codecs, decoding, durations) and the recording deleted.
+ */
+async function finish(name: string, hangUp: () => Promise<unknown>, streams: Record<string, "vp8" | "h264">): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, RECORD_SECONDS * 1000));
-  await publisher.stop();
-  await waitFor(() => finalizedSegments(out(name), stream).length > 0, MINUTE, `${stream} finalized on the claim`);
-  await assertStreamRecorded(out(name), stream, "vp8", RECORD_SECONDS / 2);
+  await hangUp();
+  for (const [stream, codec] of Object.entries(streams)) {
+    await waitFor(() => finalizedSegments(out(name), stream).length > 0, MINUTE, `${stream} finalized on the claim`);
+    await assertStreamRecorded(out(name), stream, codec, RECORD_SECONDS / 2);
+  }
   await kubectl(["-n", NS, "delete", "rrec", name, "--wait=true", "--timeout=120s"]);
+}
+
+/** Asserts every pair the stream's workers selected is relayed by coturn to the symmetric NAT's address. */
+async function assertRelayedFromSym(name: string, stream: string): Promise<SelectedPair[]> {
+  const { pairs, logs } = await workerPairs(name, stream);
+  assert.ok(pairs.length >= 1, `no selected pair in ${stream}'s worker log\n${logs.slice(-3000)}`);
+  for (const p of pairs) {
+    assert.equal(p.local, "relay", JSON.stringify(p));
+    assert.match(p.localAddress, new RegExp(`^${literal(NAT.publicIp)}:`), "relayed by coturn on the public address");
+    assert.match(p.remoteAddress, /^203\.0\.113\.72:/, "the publisher as her symmetric NAT maps her");
+  }
+  assert.deepEqual(iceFailures(logs), []);
+  return pairs;
 }
 
 /** Waits for Degraded=True with `reason` and a Warning Event with it; returns when each was first seen (ms) and their messages. */
@@ -174,25 +204,40 @@ test("nat cluster - symmetric NAT, the chart's ICE values: recorded through TURN
   const { publisher, stream, joinedAt } = await publish("sym", "sym");
   const seconds = await recordingAfter("sym", stream, joinedAt);
 
-  const [pod] = await workerPods("sym");
+  const [pod] = await workerPods("sym", stream);
   const container = pod!.spec.containers[0]!;
   assert.match(container.args!.join(" "), new RegExp(`--ice-server ${literal(TURN_URL)}( |$)`), "the chart's TURN URL, no credentials in the args");
   assert.match(container.args!.join(" "), new RegExp(`--ice-server ${literal(STUN_URL)}( |$)`), "the chart's STUN URL");
   assert.equal(container.env?.find((e) => e.name === "ICE_0_CREDENTIAL")?.valueFrom?.secretKeyRef?.name, TURN_SECRET, "TURN credentials from the chart's Secret");
-  const { pairs, logs } = await workerPairs("sym");
-  assert.ok(pairs.length >= 1, `no selected pair in the worker's log\n${logs.slice(-3000)}`);
-  for (const p of pairs) {
-    assert.equal(p.local, "relay", JSON.stringify(p));
-    assert.match(p.localAddress, new RegExp(`^${literal(NAT.publicIp)}:`), "relayed by coturn on the public address");
-    assert.match(p.remoteAddress, /^203\.0\.113\.72:/, "the publisher as her symmetric NAT maps her");
-  }
+  const pairs = await assertRelayedFromSym("sym", stream);
   const stats = turn!.stats();
   assert.ok(stats.allocations > allocationsBefore, JSON.stringify(stats));
   assert.ok(stats.peers.some((peer) => peer.startsWith("203.0.113.72:")), `coturn permissions ${JSON.stringify(stats.peers)}`);
-  assert.deepEqual(iceFailures(logs), []);
   figures.symmetric = { recordingSeconds: seconds, pairs };
   process.stdout.write(`# symmetric NAT: Recording ${seconds} s after the publisher joined; pair ${JSON.stringify(pairs)}\n`);
-  await finish("sym", publisher, stream);
+  await finish("sym", () => publisher.stop(), { [stream]: "vp8" });
+});
+
+test("nat cluster - Chromium and GStreamer publishers behind the symmetric NAT, the chart's ICE values: each recorded through TURN", { skip, timeout: 5 * MINUTE }, async () => {
+  await createRecording("browsers");
+  chromium = await startChromium({ netns: NAT.home.sym });
+  const joinedAt = Date.now();
+  const browser = await chromium.publish({ relay: relay.url, room: "room-browsers", stream: "chromium", codec: "vp8", iceServers: [{ urls: PUBLISHER_STUN }] });
+  const gst = await startGstPublisher({ relay: relay.url, room: "room-browsers", stream: "gstreamer", codec: "h264", netns: NAT.home.sym, stunServer: PUBLISHER_STUN.replace("stun:", "stun://") });
+  try {
+    const seconds: Record<string, number> = {};
+    const pairs: Record<string, SelectedPair[]> = {};
+    for (const stream of ["chromium", "gstreamer"]) {
+      seconds[stream] = await recordingAfter("browsers", stream, joinedAt);
+      pairs[stream] = await assertRelayedFromSym("browsers", stream);
+    }
+    figures.symmetricBrowsers = { recordingSeconds: seconds, pairs };
+    process.stdout.write(`# Chromium and GStreamer behind the symmetric NAT: Recording after ${JSON.stringify(seconds)} s; pairs ${JSON.stringify(pairs)}\n`);
+    await finish("browsers", () => Promise.all([browser.hangup(), gst.hangup()]), { chromium: "vp8", gstreamer: "h264" });
+  } finally {
+    await gst.stop();
+    await chromium.stop();
+  }
 });
 
 test("nat cluster - endpoint-independent NAT, STUN only (spec.ice): recorded through a server-reflexive pair, no TURN", { skip, timeout: 5 * MINUTE }, async () => {
@@ -201,9 +246,9 @@ test("nat cluster - endpoint-independent NAT, STUN only (spec.ice): recorded thr
   const { publisher, stream, joinedAt } = await publish("eim", "eim");
   const seconds = await recordingAfter("eim", stream, joinedAt);
 
-  const [pod] = await workerPods("eim");
+  const [pod] = await workerPods("eim", stream);
   assert.doesNotMatch(pod!.spec.containers[0]!.args!.join(" "), /turn:/, "spec.ice replaced the chart's servers: no TURN");
-  const { pairs, logs } = await workerPairs("eim");
+  const { pairs, logs } = await workerPairs("eim", stream);
   assert.ok(pairs.length >= 1, `no selected pair in the worker's log\n${logs.slice(-3000)}`);
   for (const p of pairs) {
     assert.notEqual(p.local, "relay", JSON.stringify(p));
@@ -213,7 +258,7 @@ test("nat cluster - endpoint-independent NAT, STUN only (spec.ice): recorded thr
   assert.equal(turn!.stats().allocations, allocationsBefore, "no TURN allocation");
   figures.endpointIndependent = { recordingSeconds: seconds, pairs };
   process.stdout.write(`# endpoint-independent NAT: Recording ${seconds} s after the publisher joined; pair ${JSON.stringify(pairs)}\n`);
-  await finish("eim", publisher, stream);
+  await finish("eim", () => publisher.stop(), { [stream]: "vp8" });
 });
 
 test("nat cluster - relay-only (spec.ice.relayOnly) with a publisher a direct pair would reach: every pair in use is a relay pair", { skip, timeout: 5 * MINUTE }, async () => {
@@ -221,15 +266,15 @@ test("nat cluster - relay-only (spec.ice.relayOnly) with a publisher a direct pa
   const { publisher, stream, joinedAt } = await publish("relayonly", "eim");
   const seconds = await recordingAfter("relayonly", stream, joinedAt);
 
-  const [pod] = await workerPods("relayonly");
+  const [pod] = await workerPods("relayonly", stream);
   assert.match(pod!.spec.containers[0]!.args!.join(" "), /--relay-only/);
   await new Promise((resolve) => setTimeout(resolve, RECORD_SECONDS * 1000));
-  const { pairs, logs } = await workerPairs("relayonly");
+  const { pairs, logs } = await workerPairs("relayonly", stream);
   assert.ok(pairs.length >= 1, `no selected pair in the worker's log\n${logs.slice(-3000)}`);
   for (const p of pairs) assert.equal(p.local, "relay", `a pair in use that is not relayed: ${JSON.stringify(p)}`);
   figures.relayOnly = { recordingSeconds: seconds, pairs };
   process.stdout.write(`# relay-only: Recording ${seconds} s after the publisher joined; pairs ${JSON.stringify(pairs)}\n`);
-  await finish("relayonly", publisher, stream);
+  await finish("relayonly", () => publisher.stop(), { [stream]: "vp8" });
 });
 
 test("nat cluster - TURN unreachable (symmetric NAT, the chart's values): TurnUnreachable condition and Warning Event within 30 s; TURN back: recorded, the publisher joined once", { skip, timeout: 8 * MINUTE }, async () => {
@@ -248,12 +293,12 @@ test("nat cluster - TURN unreachable (symmetric NAT, the chart's values): TurnUn
   turn = await startTurn();
   const backAt = Date.now();
   const recoveredSeconds = await recordingAfter("turndown", stream, backAt, 3 * MINUTE);
-  const { pairs } = await workerPairs("turndown");
+  const { pairs } = await workerPairs("turndown", stream);
   assert.ok(pairs.length >= 1 && pairs.every((p) => p.local === "relay"), JSON.stringify(pairs));
   assert.equal(publisher.events.filter((e) => e.event === "seeded").length, 1, "the publisher joined once");
   figures.turnUnreachable = { conditionSeconds, eventSeconds, recordingAfterTurnBackSeconds: recoveredSeconds, condition: said.condition };
   process.stdout.write(`# TURN unreachable: Recording ${recoveredSeconds} s after coturn came back\n`);
-  await finish("turndown", publisher, stream);
+  await finish("turndown", () => publisher.stop(), { [stream]: "vp8" });
 });
 
 test("nat cluster - wrong TURN credentials (spec.ice, a Secret with a typo): TurnAuthFailed condition and Warning Event within 30 s; Secret fixed: recorded, the publisher joined once", { skip, timeout: 8 * MINUTE }, async () => {
@@ -271,11 +316,11 @@ test("nat cluster - wrong TURN credentials (spec.ice, a Secret with a typo): Tur
   await apply([turnSecret(TYPO_SECRET, TURN_PASSWORD)]);
   const fixedAt = Date.now();
   const recoveredSeconds = await recordingAfter("badcreds", stream, fixedAt, 3 * MINUTE);
-  const { pairs, logs } = await workerPairs("badcreds");
+  const { pairs, logs } = await workerPairs("badcreds", stream);
   assert.ok(pairs.length >= 1 && pairs.every((p) => p.local === "relay"), JSON.stringify(pairs));
   assert.equal(publisher.events.filter((e) => e.event === "seeded").length, 1, "the publisher joined once");
   assert.doesNotMatch(logs, new RegExp(TURN_PASSWORD), "the TURN password leaked into a worker's log");
   figures.turnAuth = { conditionSeconds, eventSeconds, recordingAfterSecretFixedSeconds: recoveredSeconds, condition: said.condition };
   process.stdout.write(`# wrong credentials: Recording ${recoveredSeconds} s after the Secret was fixed\n`);
-  await finish("badcreds", publisher, stream);
+  await finish("badcreds", () => publisher.stop(), { [stream]: "vp8" });
 });

@@ -1,12 +1,15 @@
 /**
  * Headless Debian Chromium as a test publisher (issue 3): playwright-core drives
  * /usr/bin/chromium with a fake camera and microphone; each publisher is one tab of
- * test/interop/publisher.html (served here on 127.0.0.1, a secure context for getUserMedia)
- * that publishes into a room through a relay with the browser's own RTCPeerConnection.
+ * test/interop/publisher.html that publishes into a room through a relay with the browser's own
+ * RTCPeerConnection. The pages are served by playwright itself (route interception) under an
+ * http://127.0.0.1 origin, a secure context for getUserMedia, so the browser needs no network
+ * of its own to load them and can run inside a network namespace (infra/nat/).
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
@@ -15,9 +18,13 @@ import { waitFor } from "./wait.ts";
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const INTEROP_DIR = fileURLToPath(new URL("../interop/", import.meta.url));
 const PAGES: Record<string, string> = { "/publisher.html": "text/html", "/publisher.js": "text/javascript", "/vdoCrypto.js": "text/javascript" };
+/** Never connected to: every request to it is answered from INTEROP_DIR by the route below. */
+const ORIGIN = "http://127.0.0.1:9";
 
 /** The flags of issue 3, plus real host candidates instead of mDNS names (werift cannot resolve
- * them, notes/werift.md §1 "Trickle ICE"). */
+ * them, notes/werift.md §1 "Trickle ICE"), and no Local Network Access checks: a page served by
+ * route interception has no address space, so Chromium would treat it as public and block its
+ * WebSocket to a relay on loopback. */
 const CHROMIUM_ARGS = [
   "--use-fake-device-for-media-stream",
   "--use-fake-ui-for-media-stream",
@@ -28,7 +35,7 @@ const CHROMIUM_ARGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
-  "--disable-features=WebRtcHideLocalIpsWithMdns",
+  "--disable-features=WebRtcHideLocalIpsWithMdns,LocalNetworkAccessChecks",
   // Background tabs must keep encoding: several publishers share one browser.
   "--disable-background-timer-throttling",
   "--disable-renderer-backgrounding",
@@ -96,46 +103,48 @@ export interface ChromiumHarness {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export async function startChromium(): Promise<ChromiumHarness> {
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const type = PAGES[path];
-    if (!type) {
-      res.statusCode = 404;
-      res.end();
-      return;
-    }
-    res.setHeader("content-type", type);
-    res.setHeader("cache-control", "no-store");
-    res.end(await readFile(INTEROP_DIR + path.slice(1)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+export interface ChromiumOptions {
+  /** Run the browser inside this network namespace (`ip netns exec`, root only: infra/nat/). */
+  readonly netns?: string;
+}
 
+export async function startChromium(opts: ChromiumOptions = {}): Promise<ChromiumHarness> {
+  // playwright execs a path: a namespace needs a wrapper that enters it first.
+  const wrapperDir = opts.netns ? mkdtempSync(join(tmpdir(), "rr-chromium-")) : undefined;
+  const executablePath = wrapperDir ? join(wrapperDir, "chromium") : CHROMIUM_PATH;
+  if (wrapperDir) {
+    writeFileSync(executablePath, `#!/bin/sh\nexec ip netns exec ${opts.netns} ${CHROMIUM_PATH} "$@"\n`);
+    chmodSync(executablePath, 0o755);
+  }
   let browser: Browser;
   try {
     // launch() gives each run a fresh temporary --user-data-dir.
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
   } catch (err) {
-    server.close();
+    if (wrapperDir) rmSync(wrapperDir, { recursive: true, force: true });
     throw err;
   }
   const context = await browser.newContext({ permissions: ["camera", "microphone"] });
+  await context.route(`${ORIGIN}/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    const type = PAGES[path];
+    if (!type) return route.fulfill({ status: 404 });
+    return route.fulfill({ contentType: type, headers: { "cache-control": "no-store" }, body: await readFile(INTEROP_DIR + path.slice(1)) });
+  });
 
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
     await browser.close().catch(() => undefined);
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    if (wrapperDir) rmSync(wrapperDir, { recursive: true, force: true });
   };
 
   const publish = async (opts: PublisherOptions): Promise<ChromiumPublisher> => {
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (err) => pageErrors.push(`uncaught: ${err.message}`));
-    await page.goto(`${origin}/publisher.html?${publisherQuery(opts)}`);
+    await page.goto(`${ORIGIN}/publisher.html?${publisherQuery(opts)}`);
     const status = async (): Promise<PublisherStatus> => {
       const s = await page.evaluate(() => (globalThis as unknown as { publisher: { status(): Promise<PublisherStatus> } }).publisher.status());
       return { ...s, errors: [...s.errors, ...pageErrors] };
@@ -165,7 +174,7 @@ export async function startChromium(): Promise<ChromiumHarness> {
     async videoCodecs() {
       const page = await context.newPage();
       try {
-        await page.goto(`${origin}/publisher.html`);
+        await page.goto(`${ORIGIN}/publisher.html`);
         return await page.evaluate(() => (globalThis as unknown as { publisher: { videoCodecs(): string[] } }).publisher.videoCodecs());
       } finally {
         await page.close();

@@ -14,6 +14,7 @@ import {
   decryptField, deriveKey, encryptField, fromWire, newFanoutId, roomId, toWire, wireStreamId,
   type DialectContext, type PayloadKey,
 } from "../../src/protocol/index.ts";
+import { inNetns } from "./netns.ts";
 import { waitFor } from "./wait.ts";
 
 const SCRIPT = fileURLToPath(new URL("../interop/gst_publisher.py", import.meta.url));
@@ -38,6 +39,10 @@ export interface GstPublisherOptions {
   readonly fps?: number;
   /** webrtcbin's bundle-policy. @default "max-compat" */
   readonly bundlePolicy?: "max-compat" | "max-bundle" | "balanced";
+  /** webrtcbin's STUN server (`stun://host:port`), as a browser behind a NAT has one. */
+  readonly stunServer?: string;
+  /** Run the media half (the script) inside this network namespace (infra/nat/, root only); the WebSocket stays here. */
+  readonly netns?: string;
 }
 
 export interface GstPublisher {
@@ -73,7 +78,8 @@ export async function startGstPublisher(opts: GstPublisherOptions): Promise<GstP
   const answers: { offered: string | null; answered: unknown }[] = [];
 
   const args = [SCRIPT, "--codec", opts.codec, "--width", String(opts.width ?? 640), "--height", String(opts.height ?? 360), "--fps", String(opts.fps ?? 15), "--bundle-policy", opts.bundlePolicy ?? "max-compat"];
-  const proc = spawn(PYTHON, args, { stdio: ["pipe", "pipe", "pipe"] });
+  if (opts.stunServer) args.push("--stun-server", opts.stunServer);
+  const proc = spawn(...inNetns(opts.netns, PYTHON, args), { stdio: ["pipe", "pipe", "pipe"] });
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
   proc.stderr.on("data", (d: Buffer) => logs.push(...d.toString("utf8").split("\n").filter(Boolean)));
   const toScript = (msg: Record<string, unknown>) => proc.stdin.writable && proc.stdin.write(`${JSON.stringify(msg)}\n`);

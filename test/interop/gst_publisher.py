@@ -50,8 +50,9 @@ class Peer:
         self.dc = None
         self.offered = False
         video = VIDEO[args.codec].format(kbps=args.kbps, bps=args.kbps * 1000)
+        stun = f"stun-server={args.stun_server} " if args.stun_server else ""
         desc = (
-            f"webrtcbin name=wb bundle-policy={args.bundle_policy} "
+            f"webrtcbin name=wb bundle-policy={args.bundle_policy} {stun}"
             f"videotestsrc is-live=true pattern=ball ! video/x-raw,width={args.width},height={args.height},framerate={args.fps}/1 "
             f"! videoconvert ! queue ! {video} ! wb. "
             f"audiotestsrc is-live=true wave=sine freq=440 ! audioconvert ! audioresample ! queue "
@@ -123,6 +124,8 @@ def main():
     # max-compat by default (werift rejects bundle-only m-lines, notes/werift.md §1); max-bundle
     # tests exactly that case.
     ap.add_argument("--bundle-policy", choices=["max-compat", "max-bundle", "balanced"], default="max-compat")
+    # stun://host:port, as a browser behind a NAT has one (server-reflexive candidates).
+    ap.add_argument("--stun-server")
     args = ap.parse_args()
     Gst.init(None)
     loop = GLib.MainLoop()
