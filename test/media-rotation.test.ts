@@ -1,7 +1,11 @@
-/** Segment rotation: by time at keyframes, and on an H.264 resolution change (new SPS). */
+/**
+ * Segment rotation: by time and size at keyframes; resolution changes stay in one file except where
+ * the codec's Matroska mapping forbids it (a new AV1 sequence header).
+ */
 import assert from "node:assert/strict";
+import { basename } from "node:path";
 import { test } from "node:test";
-import { byArrival, makeClip, packetizeAudio, packetizeVideo } from "./fixtures/media-clips.ts";
+import { byArrival, makeClip, packetizeAudio, packetizeVideo, type ClipVideo } from "./fixtures/media-clips.ts";
 import { decodeErrors, durationSec, frameCount, probe } from "./fixtures/media-probe.ts";
 import { audio, finalizedDuration, segmentFiles, sidecarOf, startRecording, tempDir, video } from "./fixtures/media-record.ts";
 
@@ -32,42 +36,47 @@ test("recorder - rotation every 2 s over 10 s loses and duplicates no frame", as
   assert.equal(r.events.filter((e) => e.type === "segment-closed").length, 5);
 });
 
-test("recorder - H.264 640x360 → 1280x720 starts a new segment whose avcC matches", async () => {
-  const small = makeClip({ video: "h264", seconds: 2, width: 640, height: 360 });
-  const large = makeClip({ video: "h264", seconds: 2, width: 1280, height: 720 });
-  const frames = [...small.video, ...large.video.map((f) => ({ ...f, time: f.time + 2 }))];
-  const dir = tempDir("h264res");
-  const r = startRecording(dir, [video("h264")]);
-  r.feed(byArrival({ v: packetizeVideo("h264", frames) }));
+/** Five sizes, one second (one GOP) each: every change comes with a keyframe, as from a browser. */
+const SIZES = [[640, 360], [320, 180], [1280, 720], [480, 270], [640, 360]] as const;
+const sizeNames = SIZES.map(([w, h]) => `${w}x${h}`);
+
+function resizingClip(codec: ClipVideo) {
+  return SIZES.flatMap(([width, height], i) => makeClip({ video: codec, seconds: 1, width, height }).video.map((f) => ({ ...f, time: f.time + i })));
+}
+
+for (const codec of ["vp8", "vp9", "h264"] as const) {
+  test(`recorder - ${codec} through ${SIZES.length} sizes stays in one file with every change in the sidecar`, async () => {
+    const frames = resizingClip(codec);
+    const dir = tempDir(`${codec}res`);
+    const r = startRecording(dir, [video(codec)]);
+    r.feed(byArrival({ v: packetizeVideo(codec, frames) }));
+    await r.recorder.close();
+
+    const [file, ...rest] = segmentFiles(dir);
+    assert.ok(file && rest.length === 0, `${rest.length + 1} files`);
+    assert.equal(decodeErrors(file), "");
+    assert.equal(frameCount(probe(file, true), "video"), frames.length);
+    const changes = sidecarOf(file).resolutionChanges as { atSec: number; width: number; height: number }[];
+    assert.deepEqual(changes.map((c) => `${c.width}x${c.height}`), sizeNames);
+    changes.forEach((c, i) => assert.ok(Math.abs(c.atSec - i) < 0.05, `change ${i} at ${c.atSec}`));
+  });
+}
+
+test("recorder - AV1: each new sequence header starts a file, the sidecars list the pieces in order", async () => {
+  const dir = tempDir("av1res");
+  const r = startRecording(dir, [video("av1")]);
+  r.feed(byArrival({ v: packetizeVideo("av1", resizingClip("av1")) }));
   await r.recorder.close();
 
   const files = segmentFiles(dir);
-  assert.equal(files.length, 2);
-  const sizes = files.map((f) => {
+  const names = files.map((f) => basename(f));
+  assert.equal(files.length, SIZES.length);
+  files.forEach((f, i) => {
     assert.equal(decodeErrors(f), "", f);
     const s = probe(f).streams[0];
-    return `${s?.width}x${s?.height}`;
+    assert.equal(`${s?.width}x${s?.height}`, sizeNames[i]);
+    assert.deepEqual(sidecarOf(f).piece, { index: i + 1, startedBy: i === 0 ? "connection" : "codec-config", files: names.slice(0, i + 1) });
   });
-  assert.deepEqual(sizes, ["640x360", "1280x720"]);
-  assert.deepEqual(sidecarOf(files[1] as string).resolution, { width: 1280, height: 720 });
-});
-
-test("recorder - VP8 640x360 → 1280x720 stays in one file and decodes without errors", async () => {
-  const small = makeClip({ video: "vp8", seconds: 2, width: 640, height: 360 });
-  const large = makeClip({ video: "vp8", seconds: 2, width: 1280, height: 720 });
-  const frames = [...small.video, ...large.video.map((f) => ({ ...f, time: f.time + 2 }))];
-  const dir = tempDir("vp8res");
-  const r = startRecording(dir, [video("vp8")]);
-  r.feed(byArrival({ v: packetizeVideo("vp8", frames) }));
-  await r.recorder.close();
-
-  const [file, ...rest] = segmentFiles(dir);
-  assert.ok(file && rest.length === 0);
-  assert.equal(decodeErrors(file), "");
-  assert.equal(frameCount(probe(file, true), "video"), frames.length);
-  const changes = sidecarOf(file).resolutionChanges as { atSec: number; width: number; height: number }[];
-  assert.deepEqual(changes.map((c) => `${c.width}x${c.height}`), ["640x360", "1280x720"]);
-  assert.ok(Math.abs((changes[1]?.atSec ?? 0) - 2) < 0.05, `change at ${changes[1]?.atSec}`);
 });
 
 test("recorder - rotation by size: every segment near the limit, none lost", async () => {

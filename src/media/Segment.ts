@@ -8,7 +8,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { MatroskaFile } from "./mkv/MatroskaFile.ts";
 import type { BlockInput, DocType, TrackHeader } from "./mkv/matroska.ts";
-import { buildSidecar, type ResolutionChange, type SidecarTrack } from "./sidecar.ts";
+import { buildSidecar, type ConnectionPiece, type PieceStart, type ResolutionChange, type SidecarTrack } from "./sidecar.ts";
 import { extensionFor, segmentBaseName } from "./segmentName.ts";
 import type { MediaFrame } from "./TrackPipeline.ts";
 import type { SidecarInfo, TrackRole } from "./types.ts";
@@ -41,6 +41,9 @@ export interface SegmentOptions {
   readonly tracks: readonly SegmentTrack[];
   readonly startWallMs: number;
   readonly sidecar: SidecarInfo;
+  readonly startedBy: PieceStart;
+  /** File names of the connection's earlier files, in order. */
+  readonly earlierFiles: readonly string[];
 }
 
 export class Segment {
@@ -53,6 +56,7 @@ export class Segment {
   readonly #lastTs = new Map<number, number>();
   readonly #lastDelta = new Map<number, number>();
   readonly #resolutionChanges: ResolutionChange[] = [];
+  readonly #piece: ConnectionPiece;
   #blocks: BlockInput[] = [];
   #clusterTs = 0;
   #clusterCue: number | undefined;
@@ -71,6 +75,8 @@ export class Segment {
     const base = segmentBaseName(opts.startWallMs, opts.seq, opts.role);
     this.path = join(opts.dir, `${base}.${extensionFor(opts.docType)}`);
     this.#sidecarPath = join(opts.dir, `${base}.json`);
+    const files = [...opts.earlierFiles, basename(this.path)];
+    this.#piece = { index: files.length, startedBy: opts.startedBy, files };
     for (const t of opts.tracks) this.#numbers.set(t.id, t.header);
     mkdirSync(opts.dir, { recursive: true });
     this.#file = new MatroskaFile(this.path, {
@@ -187,6 +193,7 @@ export class Segment {
       durationMs: this.#durationMs,
       tracks,
       resolutionChanges: this.#resolutionChanges,
+      piece: this.#piece,
       bytes: this.#file.bytes,
       videoFrames: this.#videoFrames,
       audioFrames: this.#audioFrames,

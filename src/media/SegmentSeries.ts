@@ -1,16 +1,20 @@
 /**
  * The segments of one role (camera, or screen share) of a stream: opens the first segment on the
- * first video keyframe (or first audio frame when the role has no video), rotates at a keyframe
- * when the time/size limit is reached or the H.264 parameter sets change, and survives disk
- * errors by dropping media and retrying a new segment every DISK_RETRY_MS.
+ * first video keyframe (or first audio frame when the role has no video), and starts a new one at
+ * a keyframe only when the time/size limit asked for is reached, a track joined late, or the
+ * codec's Matroska mapping forbids the change inside one track (AV1 sequence header; VP8/VP9 size
+ * and H.264 parameter sets change in-band). Survives disk errors by dropping media and retrying a
+ * new segment every DISK_RETRY_MS. Each sidecar lists the connection's files so far, in order.
  *
  * Audio that arrives before the first video keyframe is dropped (and counted): a segment starts
  * with a picture, and the interleaver already keeps audio and video within one cluster of each other.
  */
+import { basename } from "node:path";
 import type { Logger } from "pino";
 import { Interleaver } from "./Interleaver.ts";
 import type { DocType, TrackHeader } from "./mkv/matroska.ts";
 import { Segment, type SegmentTrack } from "./Segment.ts";
+import type { PieceStart } from "./sidecar.ts";
 import type { MediaFrame } from "./TrackPipeline.ts";
 import type { RecorderEvent, StreamRecorderOptions, TrackRole, TrackSpec } from "./types.ts";
 
@@ -45,6 +49,8 @@ export class SegmentSeries {
   readonly #videoState = new Map<string, MediaFrame>();
   #segment: Segment | undefined;
   #seq = 0;
+  /** File names of this connection's segments, in order. */
+  readonly #files: string[] = [];
   #done = { bytes: 0, frames: 0, keyframes: 0, durationMs: 0 };
   #framesDropped = 0;
   #segments = 0;
@@ -105,10 +111,15 @@ export class SegmentSeries {
     const isStart = primary ? f.track.id === primary.spec.id && f.keyframe : true;
     if (isStart && f.track.kind === "video") this.#videoState.set(f.track.id, f);
 
-    if (this.#segment && isStart && this.#mustRotate(f)) this.#closeSegment();
+    let startedBy: PieceStart = this.#diskError !== undefined ? "disk-error" : "connection";
+    const rotation = this.#segment && isStart ? this.#rotationCause(f) : undefined;
+    if (rotation) {
+      startedBy = rotation;
+      this.#closeSegment();
+    }
     if (!this.#segment) {
       if (!isStart && this.#diskError !== undefined && f.wallMs >= this.#retryAtMs) this.#hooks.requestKeyframe(f.wallMs);
-      if (!isStart || f.wallMs < this.#retryAtMs || !this.#openSegment(f)) {
+      if (!isStart || f.wallMs < this.#retryAtMs || !this.#openSegment(f, startedBy)) {
         this.#framesDropped++;
         return;
       }
@@ -136,19 +147,20 @@ export class SegmentSeries {
     return (segmentSeconds > 0 && seg.durationMs >= segmentSeconds * 1000) || (segmentBytes > 0 && seg.bytes >= segmentBytes);
   }
 
-  #mustRotate(f: Queued): boolean {
+  /** Why the current segment must end at this keyframe, if it must. */
+  #rotationCause(f: Queued): PieceStart | undefined {
     const seg = this.#segment as Segment;
-    if (this.#limitReached(seg)) return true;
+    if (this.#limitReached(seg)) return "segment-limit";
     // A track that joined later gets in with the next segment.
-    if (this.#tracks.some((t) => !seg.hasTrack(t.spec.id))) return true;
-    // H.264: a new SPS/PPS means the avcC in this file no longer describes the frames.
+    if (this.#tracks.some((t) => !seg.hasTrack(t.spec.id))) return "new-track";
+    // A configuration the codec's mapping requires constant per track (AV1 sequence header).
     const opened = this.#openedConfig.get(f.track.id);
-    return f.configKey !== undefined && opened !== undefined && f.configKey !== opened;
+    return f.configKey !== undefined && opened !== undefined && f.configKey !== opened ? "codec-config" : undefined;
   }
 
   readonly #openedConfig = new Map<string, string>();
 
-  #openSegment(start: Queued): boolean {
+  #openSegment(start: Queued, startedBy: PieceStart): boolean {
     const tracks: SegmentTrack[] = [];
     for (const t of this.#tracks) {
       const header = this.#headerFor(t, tracks.length + 1);
@@ -158,6 +170,7 @@ export class SegmentSeries {
     try {
       this.#segment = new Segment({
         dir: this.#opts.dir, seq: ++this.#seq, role: this.role, docType, tracks, startWallMs: start.wallMs, sidecar: this.#opts.sidecar,
+        startedBy, earlierFiles: this.#files,
       });
     } catch (err) {
       this.#seq--;
@@ -165,6 +178,7 @@ export class SegmentSeries {
       return false;
     }
     this.#segments++;
+    this.#files.push(basename(this.#segment.path));
     this.#rotationRequested = false;
     this.#openedConfig.clear();
     for (const [id, v] of this.#videoState) if (v.configKey) this.#openedConfig.set(id, v.configKey);

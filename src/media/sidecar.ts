@@ -18,6 +18,22 @@ export interface ResolutionChange {
   readonly height: number;
 }
 
+/**
+ * Why a file of a connection begins: the connection's first frame, a `--segment`/`--segment-size`
+ * limit, a track that joined after the previous file opened, a change the codec's Matroska mapping
+ * forbids inside one track (AV1 sequence header), or a new file after a disk error.
+ */
+export type PieceStart = "connection" | "segment-limit" | "new-track" | "codec-config" | "disk-error";
+
+/** Where a file sits among the files of one publisher connection (one role). */
+export interface ConnectionPiece {
+  /** 1-based position of this file among the connection's files. */
+  readonly index: number;
+  readonly startedBy: PieceStart;
+  /** File names of the connection's files up to and including this one, in order. */
+  readonly files: readonly string[];
+}
+
 export interface SegmentSidecar {
   readonly version: 1;
   readonly room: string;
@@ -37,6 +53,7 @@ export interface SegmentSidecar {
   readonly tracks: readonly SidecarTrack[];
   readonly resolution: { readonly width: number; readonly height: number } | null;
   readonly resolutionChanges: readonly ResolutionChange[];
+  readonly piece: ConnectionPiece;
   readonly bytes: number;
   readonly frames: { readonly video: number; readonly audio: number };
   readonly finalized: boolean;
@@ -50,6 +67,7 @@ export interface SidecarState {
   readonly durationMs: number;
   readonly tracks: readonly SidecarTrack[];
   readonly resolutionChanges: readonly ResolutionChange[];
+  readonly piece: ConnectionPiece;
   readonly bytes: number;
   readonly videoFrames: number;
   readonly audioFrames: number;
@@ -78,6 +96,7 @@ export function buildSidecar(info: SidecarInfo, s: SidecarState): SegmentSidecar
     tracks: s.tracks,
     resolution: first ? { width: first.width, height: first.height } : null,
     resolutionChanges: s.resolutionChanges,
+    piece: s.piece,
     bytes: s.bytes,
     frames: { video: s.videoFrames, audio: s.audioFrames },
     finalized: s.finalized,

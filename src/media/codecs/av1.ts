@@ -249,7 +249,8 @@ export const av1: VideoCodecModule = {
     return {
       data, keyframe: true, width: seq.width, height: seq.height,
       codecPrivate: av1C(seq, seqBytes),
-      // A new sequence header (e.g. a larger maximum size) needs a new av1C: new segment.
+      // AV1-in-Matroska: a track is one coded video sequence, every sequence header in it
+      // bit-identical; a different one (a new maximum size) must start a new file.
       configKey: seqBytes.toString("base64"),
     };
   },

@@ -2,6 +2,10 @@
  * H.264 over RTP (RFC 6184, packetization-mode 0 and 1: single NAL, STAP-A, FU-A) into Matroska
  * `V_MPEG4/ISO/AVC` samples: 4-byte length-prefixed NAL units (AVCC) plus an avcC CodecPrivate
  * (ISO/IEC 14496-15 §5.3.3) built from the keyframe's SPS/PPS.
+ *
+ * Every sample keeps the NAL units it came with, SPS and PPS included, so a parameter-set change
+ * mid-stream (a new resolution) travels in-band in its IDR's block, the way 14496-15 allows it
+ * ('avc3'-style); the file's avcC stays that of its first keyframe. No configKey, so no split.
  */
 import { BitReader, unescapeRbsp } from "./BitReader.ts";
 import type { VideoCodecModule } from "./types.ts";
@@ -160,7 +164,6 @@ export const h264: VideoCodecModule = {
     return {
       data, keyframe, width: size.width, height: size.height,
       codecPrivate: avcC(sps, pps),
-      configKey: Buffer.concat([...sps, ...pps]).toString("base64"),
     };
   },
 };

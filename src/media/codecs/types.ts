@@ -10,8 +10,10 @@ export interface VideoFrameData {
   /** CodecPrivate derived from this keyframe's in-band config (avcC, av1C). */
   readonly codecPrivate?: Buffer;
   /**
-   * Identity of the decoder configuration (H.264 SPS+PPS bytes): when it changes, the file's
-   * CodecPrivate no longer matches and the recorder starts a new segment.
+   * Identity of the configuration that the codec's Matroska mapping requires to stay the same for
+   * a whole track (AV1: the sequence header, docs/recording.md "Changes inside a connection"):
+   * when it changes the recorder must start a new file. Unset for codecs whose changes may
+   * travel in-band (VP8, VP9, H.264).
    */
   readonly configKey?: string;
 }
