@@ -9,6 +9,7 @@ import { enableCompileCache } from "./compileCache.ts";
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   record: { summary: "record every stream of a room into files (local supervisor)", load: async () => (await import("./record.ts")).command },
   relay: { summary: "run a VDO.Ninja-compatible handshake server", load: async () => (await import("./relay.ts")).command },
+  status: { summary: "print the status of a running 'record --status-port'", load: async () => (await import("./status.ts")).command },
   publish: { summary: "publish a test pattern with a tone into a room (test publisher)", load: async () => (await import("./publish.ts")).command },
   signaler: { summary: "run the signaler role alone (cluster: over NATS)", load: async () => (await import("./signaler.ts")).command },
   worker: { summary: "run one stream worker (cluster: over NATS; locally: spawned by record)", load: async () => (await import("./worker.ts")).command },

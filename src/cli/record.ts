@@ -6,7 +6,7 @@
  * environment. SIGINT/SIGTERM (or --duration) stop every worker, which finalizes its files,
  * then exit 0.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pino } from "pino";
 import type { Bus } from "../bus/Bus.ts";
@@ -28,6 +28,9 @@ import { UsageError } from "../config/errors.ts";
 import type { Command } from "./command.ts";
 import { renderStatusTable } from "./status-table.ts";
 import { roomNotice } from "./roomNotice.ts";
+import { buildStatusReport } from "../status/statusReport.ts";
+import type { StatusServer } from "../status/statusServer.ts";
+import { readRoomDirectory } from "../status/streamFiles.ts";
 
 const WORKER_INACTIVITY_MS = 10_000;
 const TABLE_REFRESH_MS = 1000;
@@ -76,6 +79,12 @@ async function run(argv: readonly string[]): Promise<number> {
     throw err;
   });
   if (http) log.info({ metrics: `${http.url}/metrics` }, "serving /metrics, /healthz, /readyz");
+  const status = config.status === undefined ? undefined : await serveStatus(config, signaler, supervisor).catch(async (err: unknown) => {
+    await http?.close();
+    await bus.close();
+    throw err;
+  });
+  if (status) log.info({ status: `${status.url}/status` }, "serving /status");
   supervisor.start();
   signaler.start();
   const startedAt = Date.now();
@@ -98,6 +107,7 @@ async function run(argv: readonly string[]): Promise<number> {
   await supervisor.stop();
   await signaler.close();
   await http?.close();
+  await status?.close();
   await bus.close();
   log.info("stopped");
   await new Promise<void>((resolve) => root.flush(() => resolve()));
@@ -113,6 +123,28 @@ function raspberryNinjaToRecord(argv: readonly string[]): readonly string[] {
   const { argv: translated, migrations } = translateRaspberryNinjaArgs(argv, (path) => readFileSync(path, "utf8"));
   for (const line of migrations) process.stderr.write(`room-recorder: Raspberry.Ninja flag ${line}\n`);
   return translated;
+}
+
+/** `--status-port`: the report built per request from the supervisor and the room's directory. */
+async function serveStatus(config: RecordConfig, signaler: Signaler, supervisor: LocalSupervisor): Promise<StatusServer> {
+  const settings = config.status!;
+  const roomDir = join(config.output.outDir, config.scope.recording);
+  const report = () =>
+    buildStatusReport({
+      room: config.room.room,
+      signaling: signaler.signaling,
+      streams: supervisor.status(),
+      directories: readRoomDirectory(roomDir),
+      fileSize: (path) => statSync(path, { throwIfNoEntry: false })?.size,
+      now: Date.now(),
+    });
+  // Imported here: node:http costs the process memory it never uses without a port (issue 7).
+  const { startStatusServer } = await import("../status/statusServer.ts");
+  try {
+    return await startStatusServer(settings, report);
+  } catch (err) {
+    throw new UsageError(`--status-port ${settings.port}: ${(err as Error).message}`);
+  }
 }
 
 /** The in-process hub whose workers attach over IPC, or NATS for everyone (`--nats`). */

@@ -11,12 +11,12 @@ export interface TableInput {
 
 const COLUMNS = ["STREAM", "LABEL", "CODECS", "RES", "KBPS", "DURATION", "BYTES", "STATE"] as const;
 
-function duration(sec: number): string {
+export function duration(sec: number): string {
   const s = Math.floor(sec);
   return `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 }
 
-function bytes(n: number): string {
+export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
@@ -24,7 +24,7 @@ function bytes(n: number): string {
 }
 
 /** Stranger-chosen text on an operator's terminal: no control characters, bounded width. */
-function cell(text: string, max = 24): string {
+export function cell(text: string, max = 24): string {
   // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;

@@ -78,3 +78,14 @@ test("record args - --no-auto-turn turns auto TURN off, and buildIceSettings the
   assert.deepEqual(ice.iceServers.map((s) => s.urls), ["stun:s:3478"]);
   assert.equal(RECORD_USAGE.includes("--no-auto-turn"), true);
 });
+
+test("record args - --status-port on loopback; another host only with RR_STATUS_TOKEN", () => {
+  assert.equal(parseRecordArgs(["--room", "r"], {}).status, undefined);
+  assert.deepEqual(parseRecordArgs(["--room", "r", "--status-port", "8080"], {}).status, { port: 8080, host: "127.0.0.1" });
+  const token = "0123456789abcdef0123";
+  assert.deepEqual(parseRecordArgs(["--room", "r", "--status-port", "8080", "--status-host", "0.0.0.0"], { RR_STATUS_TOKEN: token }).status, { port: 8080, host: "0.0.0.0", token });
+  assert.throws(() => parseRecordArgs(["--room", "r", "--status-port", "8080", "--status-host", "0.0.0.0"], {}), /RR_STATUS_TOKEN must be set/);
+  assert.throws(() => parseRecordArgs(["--room", "r", "--status-port", "8080"], { RR_STATUS_TOKEN: "short" }), /at least 16/);
+  assert.throws(() => parseRecordArgs(["--room", "r", "--status-port", "0"], {}), /not a TCP port/);
+  assert.throws(() => parseRecordArgs(["--room", "r", "--status-host", "::1"], {}), /needs --status-port/);
+});

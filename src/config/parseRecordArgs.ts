@@ -9,6 +9,7 @@ import type { NatsSettings } from "../bus/natsSettings.ts";
 import { subjectToken, type SubjectScope } from "../bus/subjects.ts";
 import { UsageError } from "./errors.ts";
 import { parseMetricsPort } from "./metricsPort.ts";
+import { parseStatusSettings, STATUS_ARG_OPTIONS, STATUS_USAGE, type StatusSettings } from "./statusOptions.ts";
 import { sanitizeRoom } from "../protocol/sanitize.ts";
 import { DEFAULT_SEGMENT_SECONDS, DEFAULT_SERVER, type OutputSettings, type RoomSettings, type StreamFilters } from "./types.ts";
 import { DEFAULT_PASSWORD, DEFAULT_SALT, type Dialect } from "../protocol/defaults.ts";
@@ -39,6 +40,8 @@ export interface RecordConfig {
   readonly nats?: NatsSettings;
   /** Serve /metrics, /healthz, /readyz on 127.0.0.1:PORT. @default off */
   readonly metricsPort?: number;
+  /** Serve GET /status (src/status/). @default off */
+  readonly status?: StatusSettings;
 }
 
 export const RECORD_USAGE = `Usage: room-recorder record --room ROOM [flags]
@@ -67,6 +70,7 @@ Records every stream of a VDO.Ninja room, each into its own files (one worker pr
   --log-level LEVEL        trace | debug | info | warn | error (default: info)
   --metrics-port PORT      serve /metrics, /healthz, /readyz on 127.0.0.1:PORT (signaler and
                            supervisor metrics; default off)                [RR_METRICS_PORT]
+${STATUS_USAGE}
 
 Raspberry.Ninja's command line works too ('room-recorder --room R --record-room [flags]', or the
 same after 'record'): each of its flags is mapped, with a line saying to what, or refused
@@ -113,6 +117,7 @@ export function parseRecordArgs(argv: readonly string[], env: Readonly<Record<st
   const scope: SubjectScope = { scope: "local", recording: subjectToken(sanitizeRoom(room)) };
   const nats = parseNatsSettings(values, env, scope);
   const metricsPort = parseMetricsPort(values["metrics-port"] ?? env.RR_METRICS_PORT);
+  const status = parseStatusSettings(values, env);
 
   return Object.freeze({
     scope: Object.freeze(scope),
@@ -136,6 +141,7 @@ export function parseRecordArgs(argv: readonly string[], env: Readonly<Record<st
     ...(level !== undefined ? { logLevel: level } : {}),
     ...(nats ? { nats: { ...nats, name: `record ${scope.scope}/${scope.recording}` } } : {}),
     ...(metricsPort !== undefined ? { metricsPort } : {}),
+    ...(status ? { status } : {}),
   });
 }
 
@@ -153,6 +159,7 @@ function parseFlags(argv: readonly string[]) {
         "prefer-codec": { type: "string" }, "screen-share": { type: "boolean" }, duration: { type: "string" }, "log-level": { type: "string" },
         "metrics-port": { type: "string" },
         ...NATS_ARG_OPTIONS,
+        ...STATUS_ARG_OPTIONS,
       },
     });
   } catch (err) {

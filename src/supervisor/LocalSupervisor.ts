@@ -16,6 +16,8 @@ export interface StreamStatus {
   readonly state: string;
   readonly pid?: number;
   readonly restarts: number;
+  /** Epoch ms its running worker started. */
+  readonly since?: number;
   readonly heartbeat?: Heartbeat;
 }
 
@@ -110,6 +112,7 @@ export class LocalSupervisor {
         ...(label !== undefined ? { label } : {}),
         state: running ? (hb?.state ?? "starting") : (entry?.state ?? (this.#finished.has(finishedId(key, stream.uuid)) ? SupervisorState.finished : SupervisorState.idle)),
         ...(entry?.proc?.pid !== undefined ? { pid: entry.proc.pid } : {}),
+        ...(running ? { since: entry.startedAt } : {}),
         restarts: entry?.restarts ?? 0,
         ...(hb && running ? { heartbeat: hb } : {}),
       };
