@@ -63,6 +63,12 @@ test("crd - per-recording NATS credentials: the type defaults to UserPassword", 
   assert.match(await cp.kubectl(["explain", "rrec.spec.nats.credentialsSecretRef"]), /rr\.<namespace>\.<name>\.>/);
 });
 
+test("crd - spec.ice: relayOnly alone is accepted (the chart's TURN relays); servers alone leave relayOnly unset, so the chart's applies", { skip }, async () => {
+  await cp.kubectl(["apply", "-f", "-"], rrec("relay-chart-turn", { room: "r", ice: { relayOnly: true } }));
+  await cp.kubectl(["apply", "-f", "-"], rrec("own-stun", { room: "r", ice: { servers: [{ urls: ["stun:stun.example"] }] } }));
+  assert.equal(await cp.kubectl(["get", "rrec", "own-stun", "-o", "jsonpath={.spec.ice}"]), JSON.stringify({ servers: [{ urls: ["stun:stun.example"] }] }));
+});
+
 test("crd - kubectl explain teaches the fields", { skip }, async () => {
   const out = await cp.kubectl(["explain", "rrec.spec.passwordSecretRef"]);
   assert.match(out, /never inline/);
