@@ -125,7 +125,7 @@ function raspberryNinjaToRecord(argv: readonly string[]): readonly string[] {
   return translated;
 }
 
-/** `--status-port`: the report built per request from the supervisor and the room's directory. */
+/** `--status-port`: the report built per request from the supervisor and the room's directory, whose finished files the page serves. */
 async function serveStatus(config: RecordConfig, signaler: Signaler, supervisor: LocalSupervisor): Promise<StatusServer> {
   const settings = config.status!;
   const roomDir = join(config.output.outDir, config.scope.recording);
@@ -141,7 +141,7 @@ async function serveStatus(config: RecordConfig, signaler: Signaler, supervisor:
   // Imported here: node:http costs the process memory it never uses without a port (issue 7).
   const { startStatusServer } = await import("../status/statusServer.ts");
   try {
-    return await startStatusServer(settings, report);
+    return await startStatusServer(settings, { report, roomDir });
   } catch (err) {
     throw new UsageError(`--status-port ${settings.port}: ${(err as Error).message}`);
   }

@@ -13,9 +13,11 @@ export interface StatusSettings {
   readonly token?: string;
 }
 
-export const STATUS_USAGE = `  --status-port PORT       serve GET /status (JSON, docs/status.schema.v1.json) on PORT (default off)
+export const STATUS_USAGE = `  --status-port PORT       serve GET /status (JSON, docs/status.schema.v1.json) and the live
+                           status page (http://127.0.0.1:PORT/) on PORT (default off)
   --status-host HOST       address to bind (default 127.0.0.1); any other needs RR_STATUS_TOKEN
-                           [RR_STATUS_TOKEN: the bearer token every request must carry]`;
+                           [RR_STATUS_TOKEN: the bearer token every request must carry;
+                            a browser opens /?token=TOKEN once]`;
 
 export const STATUS_ARG_OPTIONS = { "status-port": { type: "string" }, "status-host": { type: "string" } } as const;
 

@@ -25,7 +25,7 @@ const ORIGIN = "http://127.0.0.1:9";
  * them, notes/werift.md §1 "Trickle ICE"), and no Local Network Access checks: a page served by
  * route interception has no address space, so Chromium would treat it as public and block its
  * WebSocket to a relay on loopback. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--use-fake-device-for-media-stream",
   "--use-fake-ui-for-media-stream",
   "--no-sandbox",
