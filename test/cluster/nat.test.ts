@@ -169,13 +169,17 @@ async function assertRelayedFromSym(name: string, stream: string): Promise<Selec
   return pairs;
 }
 
-/** Waits for Degraded=True with `reason` and a Warning Event with it; returns when each was first seen (ms) and their messages. */
-async function expectIceCause(name: string, reason: string): Promise<{ conditionAt: number; eventAt: number; condition: string; event: string }> {
-  const seen = { conditionAt: 0, eventAt: 0, condition: "", event: "" };
+/**
+ * Waits for Degraded=True with `reason` and a Warning Event with it; returns when each was first
+ * seen (ms), their messages, and the stream's status beside the condition.
+ */
+async function expectIceCause(name: string, stream: string, reason: string): Promise<{ conditionAt: number; eventAt: number; condition: string; event: string; stream?: StreamStatus }> {
+  const seen: { conditionAt: number; eventAt: number; condition: string; event: string; stream?: StreamStatus } = { conditionAt: 0, eventAt: 0, condition: "", event: "" };
   await waitFor(async () => {
     if (!seen.conditionAt) {
-      const c = (await status(name))?.conditions?.find((x: Condition) => x.type === "Degraded" && x.status === "True" && x.reason === reason);
-      if (c) Object.assign(seen, { conditionAt: Date.now(), condition: c.message });
+      const st = await status(name);
+      const c = st?.conditions?.find((x: Condition) => x.type === "Degraded" && x.status === "True" && x.reason === reason);
+      if (c) Object.assign(seen, { conditionAt: Date.now(), condition: c.message, stream: st?.streamStatuses?.find((x) => x.stream === stream) });
     }
     if (!seen.eventAt) {
       const events = await kubectlJson<{ items: { type: string; reason: string; message: string }[] }>(["-n", NS, "get", "events", "--field-selector", `involvedObject.name=${name},involvedObject.kind=RoomRecording`]);
@@ -186,6 +190,8 @@ async function expectIceCause(name: string, reason: string): Promise<{ condition
   }, 3 * MINUTE, `${name}: Degraded=True ${reason} and a Warning Event`).catch(async (err: Error) => {
     throw new Error(`${err.message}\n${await kubectl(["-n", NS, "get", "rrec", name, "-o", "yaml"])}\n${await kubectl(["-n", NS, "get", "pods,events"])}`);
   });
+  assert.equal(seen.stream?.phase, "Backoff", JSON.stringify(seen.stream));
+  assert.equal(seen.stream?.reason, reason, "the stream's status names the cause");
   return seen;
 }
 
@@ -282,7 +288,7 @@ test("nat cluster - TURN unreachable (symmetric NAT, the chart's values): TurnUn
   await createRecording("turndown");
   await turn!.stop();
   const { publisher, stream, joinedAt } = await publish("turndown", "sym");
-  const said = await expectIceCause("turndown", "TurnUnreachable");
+  const said = await expectIceCause("turndown", stream, "TurnUnreachable");
   const conditionSeconds = (said.conditionAt - joinedAt) / 1000;
   const eventSeconds = (said.eventAt - joinedAt) / 1000;
   process.stdout.write(`# TURN unreachable: condition after ${conditionSeconds} s, Event after ${eventSeconds} s: ${said.condition}\n`);
@@ -305,7 +311,7 @@ test("nat cluster - TURN unreachable (symmetric NAT, the chart's values): TurnUn
 test("nat cluster - wrong TURN credentials (spec.ice, a Secret with a typo): TurnAuthFailed condition and Warning Event within 30 s; Secret fixed: recorded, the publisher joined once", { skip, timeout: 8 * MINUTE }, async () => {
   await createRecording("badcreds", { ice: { servers: [{ urls: [TURN_URL], credentialsSecretRef: { name: TYPO_SECRET } }, { urls: [STUN_URL] }] } });
   const { publisher, stream, joinedAt } = await publish("badcreds", "sym");
-  const said = await expectIceCause("badcreds", "TurnAuthFailed");
+  const said = await expectIceCause("badcreds", stream, "TurnAuthFailed");
   const conditionSeconds = (said.conditionAt - joinedAt) / 1000;
   const eventSeconds = (said.eventAt - joinedAt) / 1000;
   process.stdout.write(`# wrong credentials: condition after ${conditionSeconds} s, Event after ${eventSeconds} s: ${said.condition}\n`);
@@ -317,6 +323,8 @@ test("nat cluster - wrong TURN credentials (spec.ice, a Secret with a typo): Tur
   await apply([turnSecret(TYPO_SECRET, TURN_PASSWORD)]);
   const fixedAt = Date.now();
   const recoveredSeconds = await recordingAfter("badcreds", stream, fixedAt, 3 * MINUTE);
+  const recordingPod = (await streamOf("badcreds", stream))?.pod;
+  assert.ok(recordingPod && recordingPod !== said.stream?.pod, `a new worker pod (${recordingPod}) records, not the one that failed (${said.stream?.pod})`);
   const { pairs, logs } = await workerPairs("badcreds", stream);
   assert.ok(pairs.length >= 1 && pairs.every((p) => p.local === "relay"), JSON.stringify(pairs));
   assert.equal(publisher.events.filter((e) => e.event === "seeded").length, 1, "the publisher joined once");
