@@ -4,11 +4,12 @@
  * router, coturn and the handshake relay on the "public" addresses (rrnat-public). The chart is
  * installed with its ICE values pointing at that coturn (STUN and TURN, credentials from a
  * Secret); some recordings override them with spec.ice. Publishers get STUN from a second server
- * (as browsers use Google's), so stopping the recorder's coturn leaves theirs alone. What each case asserts comes from the
- * worker itself (the selected candidate pair it logs when its peer connection connects), from
- * the RoomRecording's status, conditions and Events, from coturn's log and from the files on the
- * PersistentVolumeClaim (ffprobe/ffmpeg). Figures (time to Recording, time to the ICE failure
- * condition) are printed and written to .cache/node/nat-figures.json for docs/deployment.md.
+ * (as browsers use Google's), so stopping the recorder's coturn leaves theirs alone. What each
+ * case asserts comes from the worker itself (the selected candidate pair it logs when its peer
+ * connection connects), from the RoomRecording's status, conditions and Events, from coturn's
+ * log and from the files on the PersistentVolumeClaim (ffprobe/ffmpeg). Figures (time to
+ * Recording, time to the ICE failure condition) are printed and written to
+ * .cache/node/nat-figures.json for docs/deployment.md.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -91,7 +92,7 @@ after(async () => {
 
 interface Pod {
   metadata: { name: string; annotations: Record<string, string> };
-  spec: { containers: { args?: string[]; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[] };
+  spec: { containers: { args?: string[]; env?: { name: string; valueFrom?: { secretKeyRef?: { name: string } } }[] }[] };
 }
 interface Condition { type: string; status: string; reason: string; message: string }
 
