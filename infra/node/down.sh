@@ -8,9 +8,9 @@ set -uo pipefail
 source "$(dirname "$0")/env.sh"
 PURGE=false; [ "${1:-}" = --purge ] && PURGE=true
 
-stop() {  # stop <name>: SIGTERM, then SIGKILL after 10 s
+stop() {  # stop <name>: SIGTERM, then SIGKILL after 10 s; never a stranger that reused the pid
   local pid; pid=$(cat "$RUN_DIR/$1.pid" 2>/dev/null) || return 0
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$1"; then
     kill "$pid"; for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$pid" 2>/dev/null
   fi
