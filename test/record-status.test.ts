@@ -2,7 +2,9 @@
  * `record --status-port` (issue 14) with real processes: publishers a and b join, b leaves,
  * b comes back and leaves again. Every `/status` answer along the way validates against
  * docs/status.schema.v1.json, its finished files are the files on disk (names and sizes), and
- * `room-recorder status` prints the same document (`--json`) and a table from it.
+ * `room-recorder status` prints the same document (`--json`) and a table from it. b, once gone,
+ * keeps its label: the publisher sends it on the data channel after the worker's recorder opened
+ * its file, and the report of a stream that left reads it from the newest sidecar.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,7 +22,7 @@ import { startRecorderProcess } from "./harness/recorder.ts";
 import { startRelay } from "./harness/relay.ts";
 import { waitFor } from "./harness/wait.ts";
 import { finalizedSegments } from "./interop/recordings.ts";
-import type { StatusReport, StreamReport } from "../src/status/statusReport.ts";
+import { LEFT, type StatusReport, type StreamReport } from "../src/status/statusReport.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SCHEMA = JSON.parse(readFileSync(join(ROOT, "docs/status.schema.v1.json"), "utf8")) as Record<string, unknown>;
@@ -52,7 +54,7 @@ test("record --status-port - /status validates while streams join, leave and rej
       });
 
     const a = await startPublisherProcess({ server: relay.url, room: ROOM, streamId: "a", label: "Camera A" });
-    let b = await startPublisherProcess({ server: relay.url, room: ROOM, streamId: "b" });
+    let b = await startPublisherProcess({ server: relay.url, room: ROOM, streamId: "b", label: "Camera B" });
     try {
       const both = await until("a and b recording", (r) => ["a", "b"].every((id) => stream(r, id)?.state === "recording" && (stream(r, id)?.currentFile?.bytes ?? 0) > 0));
       assert.equal(stream(both, "a")?.label, "Camera A");
@@ -67,12 +69,15 @@ test("record --status-port - /status validates while streams join, leave and rej
       assert.equal(stream(left, "a")?.state, "recording");
       assertMatchesDisk(outDir, left, "b");
 
-      b = await startPublisherProcess({ server: relay.url, room: ROOM, streamId: "b" });
+      b = await startPublisherProcess({ server: relay.url, room: ROOM, streamId: "b", label: "Camera B" });
       await until("b recording again", (r) => stream(r, "b")?.state === "recording" && stream(r, "b")?.currentFile !== null);
       await new Promise((resolve) => setTimeout(resolve, MEDIA_MS));
       await b.stop();
       const again = await until("b's second file finished", (r) => stream(r, "b")?.filesFinished.length === 2 && stream(r, "b")?.currentFile === null);
       assertMatchesDisk(outDir, again, "b");
+      const gone = await until("b left", (r) => stream(r, "b")?.state === LEFT);
+      assert.equal(stream(gone, "b")?.label, "Camera B");
+      assert.deepEqual(finalizedSegments(outDir, "b").map((seg) => seg.sidecar?.label), ["Camera B", "Camera B"]);
       assert.equal(again.totals.filesFinished, again.streams.reduce((n, s) => n + s.filesFinished.length, 0));
 
       const run = promisify(execFile);

@@ -68,9 +68,11 @@ export class Segment {
   #lastSidecarMs = 0;
   #lastSize: string | undefined;
   #closed = false;
+  #sidecarInfo: SidecarInfo;
 
   constructor(opts: SegmentOptions) {
     this.#opts = opts;
+    this.#sidecarInfo = opts.sidecar;
     this.startWallMs = opts.startWallMs;
     const base = segmentBaseName(opts.startWallMs, opts.seq, opts.role);
     this.path = join(opts.dir, `${base}.${extensionFor(opts.docType)}`);
@@ -157,6 +159,13 @@ export class Segment {
     }
   }
 
+  /** The publisher's label, known only after the segment opened: rewrites the sidecar at once. Throws fs errors. */
+  setLabel(label: string): void {
+    if (this.#closed) return;
+    this.#sidecarInfo = { ...this.#sidecarInfo, label };
+    this.#writeSidecar(false);
+  }
+
   /** Gives up on the file after a disk error: what was flushed stays readable. Idempotent. */
   abandon(): void {
     this.#closed = true;
@@ -185,7 +194,7 @@ export class Segment {
     const tracks: SidecarTrack[] = this.#opts.tracks.map((t) => ({
       number: t.header.number, kind: t.header.kind, codec: t.codec, codecId: t.header.codecId,
     }));
-    const body = buildSidecar(this.#opts.sidecar, {
+    const body = buildSidecar(this.#sidecarInfo, {
       file: basename(this.path),
       role: this.#opts.role,
       container: this.#opts.docType,

@@ -16,7 +16,7 @@ import type { DocType, TrackHeader } from "./mkv/matroska.ts";
 import { Segment, type SegmentTrack } from "./Segment.ts";
 import type { PieceStart } from "./sidecar.ts";
 import type { MediaFrame } from "./TrackPipeline.ts";
-import type { RecorderEvent, StreamRecorderOptions, TrackRole, TrackSpec } from "./types.ts";
+import type { RecorderEvent, SidecarInfo, StreamRecorderOptions, TrackRole, TrackSpec } from "./types.ts";
 
 /** How long the interleaver may hold a frame waiting for a silent track. */
 const INTERLEAVE_HOLD_MS = 500;
@@ -58,10 +58,12 @@ export class SegmentSeries {
   #retryAtMs = 0;
   #rotationRequested = false;
   #closed = false;
+  #sidecar: SidecarInfo;
 
   constructor(role: TrackRole, opts: StreamRecorderOptions, hooks: SeriesHooks, log: Logger) {
     this.role = role;
     this.#opts = opts;
+    this.#sidecar = opts.sidecar;
     this.#hooks = hooks;
     this.#log = log;
   }
@@ -75,6 +77,19 @@ export class SegmentSeries {
     if (this.#closed) return;
     const leads = frame.track.kind === "video" && frame.keyframe;
     for (const f of this.#interleaver.push({ ...frame, trackKey: frame.track.id, leads })) this.#write(f);
+  }
+
+  /** The publisher's label for this and every later segment's sidecar (see StreamRecorder.setLabel). */
+  setLabel(label: string): void {
+    if (this.#closed) return;
+    this.#sidecar = { ...this.#sidecar, label };
+    const seg = this.#segment;
+    if (!seg) return;
+    try {
+      seg.setLabel(label);
+    } catch (err) {
+      this.#onDiskError(err, seg.startWallMs + seg.durationMs);
+    }
   }
 
   /** Writes what is queued and finalizes the current segment. Idempotent. */
@@ -169,7 +184,7 @@ export class SegmentSeries {
     const docType: DocType = tracks.some((t) => this.#tracks.find((x) => x.spec.id === t.id)?.docType === "matroska") ? "matroska" : "webm";
     try {
       this.#segment = new Segment({
-        dir: this.#opts.dir, seq: ++this.#seq, role: this.role, docType, tracks, startWallMs: start.wallMs, sidecar: this.#opts.sidecar,
+        dir: this.#opts.dir, seq: ++this.#seq, role: this.role, docType, tracks, startWallMs: start.wallMs, sidecar: this.#sidecar,
         startedBy, earlierFiles: this.#files,
       });
     } catch (err) {

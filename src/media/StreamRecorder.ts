@@ -11,12 +11,17 @@ import { SegmentSeries, type SeriesTrack } from "./SegmentSeries.ts";
 import type { SyncReference } from "./TrackClock.ts";
 import { TrackPipeline, type MediaFrame } from "./TrackPipeline.ts";
 import type {
-  RecorderEvent, RecorderStats, RtpInput, SenderReportInput, StreamRecorderOptions, TrackRole, TrackSink, TrackSpec,
+  RecorderEvent, RecorderStats, RtpInput, SenderReportInput, SidecarInfo, StreamRecorderOptions, TrackRole, TrackSink, TrackSpec,
 } from "./types.ts";
 
 export interface StreamRecorder {
   addTrack(spec: TrackSpec): TrackSink;
   stats(): RecorderStats;
+  /**
+   * The publisher's label for the sidecars of the open segments and of every later one. It comes
+   * in the publisher's `info` data-channel message, after the offer that created the recorder.
+   */
+  setLabel(label: string): void;
   /** Flushes and finalizes every open segment. Idempotent. */
   close(): Promise<void>;
   readonly closed: boolean;
@@ -46,9 +51,11 @@ class Recorder implements StreamRecorder {
   #stopped = false;
   #videoCodec: string | undefined;
   #audioCodec: string | undefined;
+  #sidecar: SidecarInfo;
 
   constructor(opts: StreamRecorderOptions, log: Logger) {
     this.#opts = opts;
+    this.#sidecar = opts.sidecar;
     this.#log = log;
   }
 
@@ -115,6 +122,12 @@ class Recorder implements StreamRecorder {
     };
   }
 
+  setLabel(label: string): void {
+    if (this.#closing || this.#sidecar.label === label) return;
+    this.#sidecar = { ...this.#sidecar, label };
+    for (const s of this.#series.values()) s.setLabel(label);
+  }
+
   close(): Promise<void> {
     // Never rejects: the worker must be able to exit cleanly whatever the disk did.
     this.#closing ??= Promise.resolve()
@@ -174,7 +187,7 @@ class Recorder implements StreamRecorder {
   #seriesFor(role: TrackRole): SegmentSeries {
     let s = this.#series.get(role);
     if (!s) {
-      s = new SegmentSeries(role, this.#opts, {
+      s = new SegmentSeries(role, { ...this.#opts, sidecar: this.#sidecar }, {
         onEvent: (e) => this.#emit(e),
         requestKeyframe: (now) => {
           for (const p of this.#pipelines.values()) {

@@ -225,6 +225,10 @@ export class StreamWorker {
       case "info":
         if (msg.label !== undefined && msg.label !== this.#label) {
           this.#label = msg.label;
+          // The label arrives on the data channel, after the offer created the recorder with the
+          // label known then (none on a first connection): without this the sidecars, and so the
+          // status of a stream that left (read from its newest sidecar), would never carry it.
+          this.#session?.recorder.setLabel(msg.label);
           log.info({ publisher: { label: msg.label } }, "publisher info");
         }
         return;

@@ -8,6 +8,8 @@ import type { RecorderStats, StreamRecorderOptions, TrackSink, TrackSpec } from 
 export interface WorkerRecorder {
   addTrack(spec: TrackSpec): TrackSink;
   stats(): RecorderStats;
+  /** The publisher's label, learned after the recorder was created: for its sidecars. */
+  setLabel(label: string): void;
   /** Finalizes every open segment. Never rejects for media reasons. */
   close(): Promise<void>;
 }
