@@ -88,6 +88,8 @@ export interface ChromiumPublisher {
   status(): Promise<PublisherStatus>;
   /** Resolves once a viewer receives audio and video bytes from this tab. */
   waitPublishing(timeoutMs: number): Promise<PeerStatus>;
+  /** Sends every connection's video at capture size / `scale` (`scaleResolutionDownBy`), resolution held against adaptation. */
+  setVideoScale(scale: number): Promise<void>;
   /** Sends `bye` to every viewer, closes the connections and the socket. */
   hangup(): Promise<void>;
   /** Loads the page again: a new socket (new UUID), a new seed. */
@@ -161,6 +163,7 @@ export async function startChromium(opts: ChromiumOptions = {}): Promise<Chromiu
           timeoutMs,
           `chromium publisher ${opts.stream} sending audio and video`,
         ),
+      setVideoScale: (scale) => page.evaluate((s) => (globalThis as unknown as { publisher: { setVideoScale(s: number): Promise<void> } }).publisher.setVideoScale(s), scale),
       hangup: () => page.evaluate(() => (globalThis as unknown as { publisher: { hangup(): void } }).publisher.hangup()),
       reload: async () => {
         await page.reload();

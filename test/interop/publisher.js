@@ -323,6 +323,23 @@ window.publisher = {
     localStream?.getTracks().forEach((t) => t.stop());
     ws?.close();
   },
+  /**
+   * Scales the sent video of every connection (RTCRtpSender.setParameters, encodings[0]
+   * scaleResolutionDownBy); `maintain-resolution` keeps libwebrtc's own CPU/bandwidth adaptation
+   * from moving the size too, so the test alone decides it (issue 13).
+   */
+  async setVideoScale(scale) {
+    for (const peer of peers.values()) {
+      const sender = peer.pc.getSenders().find((s) => s.track?.kind === "video");
+      if (!sender) continue;
+      const params = sender.getParameters();
+      if (!params.encodings?.length) continue;
+      params.encodings[0].scaleResolutionDownBy = scale;
+      params.degradationPreference = "maintain-resolution";
+      await sender.setParameters(params);
+      note(`video scale ${scale} ${peer.uuid}`);
+    }
+  },
   videoCodecs() {
     return [...new Set(RTCRtpSender.getCapabilities("video").codecs.map((c) => c.mimeType.toLowerCase().replace("video/", "")))];
   },
