@@ -3,7 +3,7 @@
  * whether a finished worker comes back (a stream that left stays gone; a crash gets a new pod and
  * so a new segment, with backoff), which a kubelet restart could not tell apart.
  */
-import type { V1Container, V1EnvVar, V1Pod, V1PodSpec } from "@kubernetes/client-node";
+import type { V1Container, V1Pod, V1PodSpec } from "@kubernetes/client-node";
 import type { StreamInfo } from "../../bus/messages.ts";
 import type { OperatorSettings, RoomRecording } from "../types.ts";
 import { ANNOTATION_PRIOR_FAILURES, ANNOTATION_PUBLISHER, ANNOTATION_STREAM_ID, ANNOTATION_STREAM_KEY, Component, LABEL_ATTEMPT, LABEL_STREAM, baseLabels, names, streamLabel } from "../names.ts";
