@@ -5,7 +5,8 @@
  */
 import { CoreV1Api, CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache, type V1Pod } from "@kubernetes/client-node";
 import type { Logger } from "../observability/logger.ts";
-import type { OperatorSettings, RoomRecording, RoomRecordingStatus } from "./types.ts";
+import type { RoomRecording, RoomRecordingStatus } from "./types.ts";
+import type { OperatorSettings } from "./settings.ts";
 import { GROUP, PLURAL, VERSION } from "./types.ts";
 import { LABEL_MANAGED_BY, MANAGED_BY } from "./names.ts";
 import { Applier } from "./apply.ts";

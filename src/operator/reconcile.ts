@@ -9,7 +9,8 @@
  */
 import type { KubernetesObject, V1Pod } from "@kubernetes/client-node";
 import type { SignalingState, StreamInfo } from "../bus/messages.ts";
-import type { OperatorSettings, RoomRecording, RoomRecordingStatus } from "./types.ts";
+import type { RoomRecording, RoomRecordingStatus } from "./types.ts";
+import type { OperatorSettings } from "./settings.ts";
 import { ANNOTATION_SPEC_HASH, ANNOTATION_STREAM_ID, Component, FINALIZER } from "./names.ts";
 import { PodOutcome, isRunning, isTerminal, podComponent, podOutcome, podPublisher, podStreamKey } from "./podState.ts";
 import { serviceAccount } from "./specs/serviceAccount.ts";

@@ -6,7 +6,8 @@ import { reconcile, type ReconcileInput } from "./reconcile.ts";
 import { signalerPod } from "./specs/signalerPod.ts";
 import { workerPod } from "./specs/workerPod.ts";
 import { recording, settings, settingsWith, stream, withPhase } from "./testing/fixtures.ts";
-import type { OperatorSettings, RoomRecording, RoomRecordingStatus } from "./types.ts";
+import type { RoomRecording, RoomRecordingStatus } from "./types.ts";
+import type { OperatorSettings } from "./settings.ts";
 
 const NOW = 1_000_000;
 const noDefault: OperatorSettings = settingsWith({ defaultStorage: undefined });

@@ -3,7 +3,6 @@
  * is the schema of record; the API server applies its defaults before we read an object).
  */
 import type { V1ObjectMeta, V1Volume } from "@kubernetes/client-node";
-import type { PodDefaults } from "./podDefaults.ts";
 
 export const GROUP = "room-recorder.dev";
 export const VERSION = "v1alpha1";
@@ -99,18 +98,4 @@ export interface RoomRecording {
   readonly metadata: V1ObjectMeta & { readonly name: string; readonly namespace: string; readonly uid: string };
   readonly spec: RoomRecordingSpec;
   readonly status?: RoomRecordingStatus;
-}
-
-/** Operator-wide settings (flags of `room-recorder operator` and its pod defaults document), passed to reconcile and the pod builders. */
-export interface OperatorSettings {
-  /** Image of the signaler and worker pods unless a RoomRecording overrides it. */
-  readonly image: string;
-  /** NATS URL the pods use for the bus. */
-  readonly natsUrl: string;
-  /** Secret holding NATS credentials for the pods (key `token`), if NATS needs auth. */
-  readonly natsSecret?: string;
-  /** A pod not started this long after its creation is reported, and a worker's is replaced (docs/operator.md). */
-  readonly startTimeoutMs: number;
-  /** Pull secrets, resources, scheduling, NATS CA, default storage (podDefaults.ts). */
-  readonly pods: PodDefaults;
 }

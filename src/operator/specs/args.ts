@@ -3,7 +3,8 @@
  * `room-recorder worker` (src/cli/) is easy to read and to change. Secrets never go here: the room
  * password and TURN credentials travel as env from Secret references (common.ts).
  */
-import type { OperatorSettings, RoomRecording } from "../types.ts";
+import type { RoomRecording } from "../types.ts";
+import type { OperatorSettings } from "../settings.ts";
 import { RECORDINGS_MOUNT } from "./common.ts";
 
 export function scopeArgs(rec: RoomRecording, settings: OperatorSettings): string[] {

@@ -6,7 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import type { V1Container, V1ContainerPort, V1EnvVar, V1OwnerReference, V1PodSecurityContext, V1PodSpec, V1SecurityContext, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
-import type { OperatorSettings, ResourceRequirements, RoomRecording } from "../types.ts";
+import type { ResourceRequirements, RoomRecording } from "../types.ts";
+import type { OperatorSettings } from "../settings.ts";
 import { API_VERSION, KIND } from "../types.ts";
 import { ANNOTATION_SPEC_HASH } from "../names.ts";
 import { stableJson } from "../stableJson.ts";

@@ -7,7 +7,8 @@
  * and never in the pod spec itself.
  */
 import type { V1EnvVar, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
-import type { OperatorSettings, RoomRecording } from "../types.ts";
+import type { RoomRecording } from "../types.ts";
+import type { OperatorSettings } from "../settings.ts";
 import { NatsCredentialsType } from "../types.ts";
 
 /** Where a Creds Secret is mounted; the CLIs read the file named by NATS_CREDS. */

@@ -7,7 +7,7 @@ import { NATS_CA_DIR } from "./natsAccess.ts";
 import { ANNOTATION_SPEC_HASH } from "../names.ts";
 import { DEFAULT_SIGNALER_RESOURCES, DEFAULT_WORKER_RESOURCES } from "../podDefaults.ts";
 import { recording, settings, settingsWith, stream } from "../testing/fixtures.ts";
-import type { OperatorSettings } from "../types.ts";
+import type { OperatorSettings } from "../settings.ts";
 import { WORKER_NODE_FLAGS } from "../../stream-worker/nodeFlags.ts";
 
 const both = (s: OperatorSettings, rec = recording()): V1Pod[] => [workerPod(rec, stream("a"), 1, s), signalerPod(rec, s)];

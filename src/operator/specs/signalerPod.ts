@@ -1,6 +1,7 @@
 /** The one signaler pod of a RoomRecording: `room-recorder signaler` over NATS, no API token. */
 import type { V1Container, V1Pod, V1PodSpec } from "@kubernetes/client-node";
-import type { OperatorSettings, RoomRecording } from "../types.ts";
+import type { RoomRecording } from "../types.ts";
+import type { OperatorSettings } from "../settings.ts";
 import { Component, baseLabels, names } from "../names.ts";
 import { containerResources, containerSecurityContext, imageOf, metricsEndpoint, ownerReference, passwordEnv, placement, podSecurityContext, tmpVolume, withSpecHash } from "./common.ts";
 import { roomArgs, scopeArgs } from "./args.ts";

@@ -6,7 +6,8 @@
  * `spec.storage.volume: {emptyDir: {}}` still records into the pod, for trying it out.
  */
 import type { V1Volume } from "@kubernetes/client-node";
-import type { OperatorSettings, RoomRecording, StorageSpec } from "../types.ts";
+import type { RoomRecording, StorageSpec } from "../types.ts";
+import type { OperatorSettings } from "../settings.ts";
 
 export const RECORDINGS_VOLUME = "recordings";
 

@@ -5,7 +5,8 @@
  */
 import type { V1Container, V1Pod, V1PodSpec } from "@kubernetes/client-node";
 import type { StreamInfo } from "../../bus/messages.ts";
-import type { OperatorSettings, RoomRecording } from "../types.ts";
+import type { RoomRecording } from "../types.ts";
+import type { OperatorSettings } from "../settings.ts";
 import { ANNOTATION_PRIOR_FAILURES, ANNOTATION_PUBLISHER, ANNOTATION_STREAM_ID, ANNOTATION_STREAM_KEY, Component, LABEL_ATTEMPT, LABEL_STREAM, baseLabels, names, streamLabel } from "../names.ts";
 import { RECORDINGS_MOUNT, containerResources, containerSecurityContext, imageOf, metricsEndpoint, ownerReference, passwordEnv, placement, podSecurityContext, tmpVolume, withSpecHash } from "./common.ts";
 import { outputArgs, roomArgs, scopeArgs } from "./args.ts";

@@ -1,7 +1,8 @@
 /** Fresh RoomRecording / pod / heartbeat fixtures for the operator's unit tests (cloned per use). */
 import type { V1Pod } from "@kubernetes/client-node";
 import type { Heartbeat, StreamInfo } from "../../bus/messages.ts";
-import type { OperatorSettings, RoomRecording, RoomRecordingSpec } from "../types.ts";
+import type { RoomRecording, RoomRecordingSpec } from "../types.ts";
+import type { OperatorSettings } from "../settings.ts";
 import { API_VERSION, KIND } from "../types.ts";
 import { FINALIZER } from "../names.ts";
 import { defaultPodDefaults, type PodDefaults } from "../podDefaults.ts";
