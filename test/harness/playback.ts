@@ -10,8 +10,10 @@ import { createServer, type Server } from "node:http";
 import { basename } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { CHROMIUM_PATH } from "./chromium.ts";
+import { decodeErrors } from "./ffprobe.ts";
 
 const run = promisify(execFile);
 
@@ -110,3 +112,25 @@ export async function playInChromium(file: string, timeoutMs = 120_000): Promise
     server.close();
   }
 }
+
+/**
+ * A file plays end to end in all three players and shows `sizes` (its sidecar's resolution
+ * changes, as WxH) in order: ffmpeg decodes it without a message, GStreamer reaches EOS with
+ * those sizes, Chromium's <video> ends at its duration with them. `chromiumRepeats: "collapse"`
+ * compares Chromium's sizes with runs of one size collapsed (it reports a resize per keyframe for
+ * some encoders).
+ */
+export async function assertPlaysEverywhere(file: string, sizes: readonly string[], opts: { chromiumRepeats?: "exact" | "collapse" } = {}): Promise<void> {
+  assert.equal(await decodeErrors(file), "", `ffmpeg ${file}`);
+  const gst = await playInGstreamer(file);
+  assert.ok(gst.eos && gst.errors.length === 0, `GStreamer ${file}: ${JSON.stringify(gst)}`);
+  assert.deepEqual(gst.sizes, sizes, `GStreamer sizes ${file}`);
+  const web = await playInChromium(file);
+  assert.ok(web.ended && web.error === undefined, `Chromium ${file}: ${JSON.stringify(web)}`);
+  assert.ok(Math.abs(web.currentTime - web.duration) < 0.05, `Chromium stopped at ${web.currentTime} of ${web.duration}`);
+  const shape = opts.chromiumRepeats === "collapse" ? collapseRuns : (xs: readonly string[]) => [...xs];
+  assert.deepEqual(shape(web.sizes), shape(sizes), `Chromium sizes ${file}`);
+}
+
+/** The sequence with consecutive repeats dropped (a, a, b, a → a, b, a). */
+export const collapseRuns = (sizes: readonly string[]): string[] => sizes.filter((s, i) => i === 0 || s !== sizes[i - 1]);
