@@ -99,9 +99,4 @@ buildah config \
   --label org.opencontainers.image.description="node:24-slim equivalent built by infra/images/base.sh: Debian $SUITE minbase + Node $NODE_VERSION + npm $NPM_VERSION" \
   --label org.opencontainers.image.version="$NODE_VERSION" \
   "$ctr"
-buildah commit --quiet --format docker --rm "$ctr" "$TAG" >/dev/null
-trap - EXIT
-drop_replaced "$old_id"
-stamp_write base "$inputs_hash" "$TAG"
-say "built $TAG ($(image_id "$TAG" | cut -c1-12))"
-echo "$TAG"
+commit_image "$ctr" base "$TAG" "$old_id" "$inputs_hash"

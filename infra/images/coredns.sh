@@ -47,9 +47,4 @@ buildah config \
   --label org.opencontainers.image.version="$version" \
   --label org.opencontainers.image.description="CoreDNS $version built from Go modules by scripts/build-k8s.sh (infra/images/coredns.sh)" \
   "$ctr"
-buildah commit --quiet --format docker --rm "$ctr" "$TAG" >/dev/null
-trap - EXIT
-drop_replaced "$old_id"
-stamp_write coredns "$inputs_hash" "$TAG"
-say "built $TAG ($(image_id "$TAG" | cut -c1-12))"
-echo "$TAG"
+commit_image "$ctr" coredns "$TAG" "$old_id" "$inputs_hash"

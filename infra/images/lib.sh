@@ -73,6 +73,19 @@ drop_replaced() {
   [[ -n $tagged ]] || buildah rmi "$1" >/dev/null 2>&1 || true
 }
 
+# commit_image CTR NAME TAG OLD_ID INPUTS_HASH: the end of every hand-assembled image: commit the
+# working container as TAG (docker format, what containerd imports), clear the caller's EXIT trap
+# that would remove it, drop the image TAG named before, stamp NAME, and print TAG.
+commit_image() {
+  local ctr=$1 name=$2 tag=$3 old_id=$4 inputs_hash=$5
+  buildah commit --quiet --format docker --rm "$ctr" "$tag" >/dev/null
+  trap - EXIT
+  drop_replaced "$old_id"
+  stamp_write "$name" "$inputs_hash" "$tag"
+  say "built $tag ($(image_id "$tag" | cut -c1-12))"
+  echo "$tag"
+}
+
 # run_logged LOG CMD...: run CMD with its output in LOG; on failure show the log's tail.
 run_logged() {
   local log=$1; shift

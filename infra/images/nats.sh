@@ -48,9 +48,4 @@ buildah config \
   --label org.opencontainers.image.version="$version" \
   --label org.opencontainers.image.description="NATS server from Debian's nats-server $version (infra/images/nats.sh)" \
   "$ctr"
-buildah commit --quiet --format docker --rm "$ctr" "$TAG" >/dev/null
-trap - EXIT
-drop_replaced "$old_id"
-stamp_write nats "$inputs_hash" "$TAG"
-say "built $TAG ($(image_id "$TAG" | cut -c1-12))"
-echo "$TAG"
+commit_image "$ctr" nats "$TAG" "$old_id" "$inputs_hash"

@@ -39,9 +39,4 @@ buildah config \
   --label org.opencontainers.image.title=pause \
   --label org.opencontainers.image.description="pod sandbox: static busybox sleep (infra/images/pause.sh)" \
   "$ctr"
-buildah commit --quiet --format docker --rm "$ctr" "$TAG" >/dev/null
-trap - EXIT
-drop_replaced "$old_id"
-stamp_write pause "$inputs_hash" "$TAG"
-say "built $TAG ($(image_id "$TAG" | cut -c1-12))"
-echo "$TAG"
+commit_image "$ctr" pause "$TAG" "$old_id" "$inputs_hash"
